@@ -1,0 +1,173 @@
+from django.contrib import admin, messages
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
+
+admin.site.site_header = _("Commitment tracker administration")
+admin.site.site_title = _("Commitment tracker")
+admin.site.index_title = _("Data entry")
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    extra = 0
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Pillar)
+class PillarAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "slug"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ThemeInline]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "pillar", "order"]
+    list_filter = ["pillar"]
+    list_select_related = ["pillar"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "date", "speaker", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["title", "speaker", "text"]
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["title", "due_date", "completed_date", "order"]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    show_change_link = True
+    fields = ["name", "slug", "unit", "measure", "key", "baseline_value", "target_value", "target_date"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ProgressUpdateInline(admin.StackedInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = [
+        ("date", "public"),
+        "text",
+        ("source_kind", "source_url", "source_document"),
+        ("status", "progress"),
+        "author",
+    ]
+    readonly_fields = ["author"]
+    ordering = ["-date", "-created"]
+
+
+@admin.action(description=_("Publish the selected commitments"), permissions=["publish"])
+def publish(modeladmin, request, queryset):
+    count = queryset.update(published=True)
+    modeladmin.message_user(
+        request, ngettext("%d commitment published.", "%d commitments published.", count) % count, messages.SUCCESS
+    )
+
+
+@admin.action(description=_("Return the selected commitments to draft"), permissions=["publish"])
+def unpublish(modeladmin, request, queryset):
+    count = queryset.update(published=False)
+    modeladmin.message_user(
+        request, ngettext("%d commitment unpublished.", "%d commitments unpublished.", count) % count, messages.SUCCESS
+    )
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["title", "pillar", "party", "status", "progress", "target_date", "last_update", "published"]
+    list_filter = ["pillar", "theme", "party", "status", "kind", "published"]
+    list_select_related = ["pillar"]
+    search_fields = ["title", "summary", "quote", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["parent", "owner"]
+    actions = [publish, unpublish]
+    inlines = [MilestoneInline, IndicatorInline, ProgressUpdateInline]
+    readonly_fields = ["quote_start", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "published", "owner"]}),
+        (_("Classification"), {"fields": ["pillar", "theme", "party", "kind", ("parent", "weight")]}),
+        (_("Progress"), {"fields": ["status", "progress", "last_verified"]}),
+        (_("Dates"), {"fields": [("start_date", "target_date", "completion_date")]}),
+        (_("Place"), {"fields": ["location", ("latitude", "longitude")]}),
+        (_("Source"), {"fields": ["source", "quote", "quote_start"]}),
+        (_("Identifiers and notes"), {"fields": [("iati_identifier", "aiddata_id"), "internal_notes"]}),
+        (_("Record"), {"fields": [("created", "updated")], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(last_update_date=Max("updates__date"))
+
+    @admin.display(description=_("last update"), ordering="last_update_date")
+    def last_update(self, obj):
+        return obj.last_update_date
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("commitments.publish_commitment")
+
+    def save_formset(self, request, form, formset, change):
+        for update_form in formset.forms:
+            if isinstance(update_form.instance, ProgressUpdate) and not update_form.instance.author_id:
+                update_form.instance.author = request.user
+        super().save_formset(request, form, formset, change)
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    extra = 0
+    fields = ["as_of", "value", "source_url", "source_document", "note"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "commitment", "unit", "measure", "key", "target_value"]
+    list_filter = ["measure", "key"]
+    list_select_related = ["commitment"]
+    search_fields = ["name", "commitment__title"]
+    autocomplete_fields = ["commitment"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MeasurementInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "commitment", "due_date", "completed_date"]
+    list_select_related = ["commitment"]
+    search_fields = ["title", "commitment__title"]
+    autocomplete_fields = ["commitment"]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "value", "as_of"]
+    list_select_related = ["indicator"]
+    search_fields = ["indicator__name"]
+    autocomplete_fields = ["indicator"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    list_display = ["commitment", "date", "status", "progress", "source_kind", "public", "author"]
+    list_filter = ["status", "source_kind", "public"]
+    list_select_related = ["commitment", "author"]
+    search_fields = ["text", "commitment__title"]
+    autocomplete_fields = ["commitment"]
+    readonly_fields = ["author"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        if not obj.author_id:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)

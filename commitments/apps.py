@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CommitmentsConfig(AppConfig):
+    name = "commitments"
+    verbose_name = _("Commitments")
+
+    def ready(self):
+        from .roles import sync_roles
+
+        # Permissions exist only after migrate has run, so the groups are kept in step here.
+        post_migrate.connect(sync_roles, sender=self)

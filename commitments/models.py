@@ -1,0 +1,453 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .vocabulary import CommitmentKind, DocumentKind, Measure, Party, SourceKind, Status
+
+PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class SourceDocument(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    date = models.DateField(_("date"), help_text=_("The day the statement was made or published."))
+    speaker = models.CharField(
+        _("speaker or issuing body"),
+        max_length=200,
+        help_text=_("Who made the statement, as the source names them."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    url = models.URLField(_("URL"), max_length=500, blank=True, help_text=_("Where the original can be read."))
+    summary = models.TextField(_("summary"), blank=True)
+    text = models.TextField(
+        _("full text"),
+        help_text=_("The complete text, exactly as published. Commitment quotes are located in it."),
+    )
+
+    class Meta:
+        ordering = ["-date", "title"]
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%d %b %Y})"
+
+    def get_absolute_url(self):
+        return reverse("commitments:source_detail", args=[self.slug])
+
+
+class Pillar(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("commitments:pillar_detail", args=[self.slug])
+
+
+class Theme(models.Model):
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="themes", verbose_name=_("pillar"))
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["pillar__order", "order", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return f"{self.pillar.name}: {self.name}"
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: the one rule every public page, feed, export and API uses."""
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        if user.has_perm("commitments.view_draft"):
+            return self.all()
+        return self.published()
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(target_date__lt=today).exclude(status__in=Status.finished())
+
+    def for_listing(self):
+        return self.select_related("pillar", "theme", "source")
+
+
+class Commitment(models.Model):
+    title = models.CharField(_("title"), max_length=200, help_text=_("A short name for what was promised."))
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("The commitment's address on the site; never reused.")
+    )
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("pillar"))
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        null=True,
+        blank=True,
+        verbose_name=_("theme"),
+        help_text=_("Optional; must belong to the chosen pillar."),
+    )
+    party = models.CharField(
+        _("responsible party"), max_length=20, choices=Party.choices, help_text=_("Who made the commitment.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CommitmentKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        null=True,
+        blank=True,
+        validators=PERCENT_VALIDATORS,
+        help_text=_("0 to 100. Leave empty when nobody knows."),
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Place name, if any."))
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True, help_text=_("When it was promised for."))
+    completion_date = models.DateField(
+        _("completion date"), null=True, blank=True, help_text=_("Required once the status is completed.")
+    )
+    source = models.ForeignKey(
+        SourceDocument, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("source document")
+    )
+    quote = models.TextField(
+        _("verbatim quote"),
+        help_text=_("Copied exactly from the source document's text; it is located there on save."),
+    )
+    quote_start = models.PositiveIntegerField(
+        _("quote position"), editable=False, default=0, help_text=_("Character offset of the quote in the source text.")
+    )
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Only published commitments are public.")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_commitments",
+        verbose_name=_("owner"),
+        help_text=_("The staff member who keeps this commitment up to date."),
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("What the commitment means, in plain words."))
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
+    last_verified = models.DateField(
+        _("last verified"), null=True, blank=True, help_text=_("When someone last checked the facts.")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent commitment"),
+        help_text=_("A broader pledge that this commitment helps carry out."),
+    )
+    weight = models.DecimalField(
+        _("weight in parent"),
+        max_digits=6,
+        decimal_places=2,
+        default=1,
+        help_text=_("How much this commitment counts towards its parent's progress."),
+    )
+    iati_identifier = models.CharField(_("IATI activity identifier"), max_length=100, blank=True)
+    aiddata_id = models.CharField(_("AidData record id"), max_length=50, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pillar__order", "title"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        permissions = [
+            ("view_draft", _("Can see unpublished commitments and internal notes")),
+            ("publish_commitment", _("Can publish and unpublish commitments")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100),
+                name="commitment_progress_0_100",
+                violation_error_message=_("Progress must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(completion_date__gte=models.F("start_date")),
+                name="commitment_completion_after_start",
+                violation_error_message=_("The completion date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.COMPLETED) | Q(completion_date__isnull=False),
+                name="commitment_completed_has_date",
+                violation_error_message=_("A completed commitment needs a completion date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="commitment_weight_positive",
+                violation_error_message=_("The weight must be greater than zero."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("commitments:commitment_detail", args=[self.slug])
+
+    @property
+    def status_meaning(self):
+        return Status(self.status).meaning
+
+    def clean(self):
+        errors = {}
+        if self.theme_id and self.pillar_id and self.theme.pillar_id != self.pillar_id:
+            errors["theme"] = _("The theme “%(theme)s” belongs to another pillar.") % {"theme": self.theme.name}
+        if self.parent_id and self.parent_id == self.pk:
+            errors["parent"] = _("A commitment cannot be its own parent.")
+        if self.source_id and self.quote:
+            try:
+                self.locate_quote()
+            except ValidationError as error:
+                errors["quote"] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
+    def locate_quote(self):
+        """Record where the quote stands in the source text; refuse a quote that is not there verbatim."""
+        position = self.source.text.find(self.quote)
+        if position < 0:
+            raise ValidationError(
+                _("The quote does not occur word for word in “%(source)s”. Copy it exactly from the source text."),
+                params={"source": self.source.title},
+            )
+        self.quote_start = position
+
+    @property
+    def quote_end(self):
+        return self.quote_start + len(self.quote)
+
+
+class Milestone(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("commitment")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    completed_date = models.DateField(_("completed on"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["commitment", "order", "due_date"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "title"],
+                name="milestone_title_unique_per_commitment",
+                violation_error_message=_("This commitment already has a milestone with that title."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_done(self):
+        return self.completed_date is not None
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return not self.is_done and self.due_date is not None and self.due_date < today
+
+
+class Indicator(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("commitment")
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("What is counted, e.g. “Trainees sent to China”."))
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    unit = models.CharField(_("unit"), max_length=50, help_text=_("e.g. USD, tonnes, people."))
+    measure = models.CharField(
+        _("kind of number"),
+        max_length=10,
+        choices=Measure.choices,
+        default=Measure.COUNT,
+        help_text=_("Counts and amounts can never be negative."),
+    )
+    key = models.BooleanField(_("key indicator"), default=False, help_text=_("Shown on the dashboard."))
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=20, decimal_places=2, null=True, blank=True)
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    target_value = models.DecimalField(_("target value"), max_digits=20, decimal_places=2, null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["commitment", "order", "name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
+
+    def clean(self):
+        if self.measure in Measure.non_negative():
+            errors = {
+                field: _("A count or amount cannot be negative.")
+                for field in ("baseline_value", "target_value")
+                if getattr(self, field) is not None and getattr(self, field) < 0
+            }
+            if errors:
+                raise ValidationError(errors)
+
+
+class Measurement(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("indicator")
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+    as_of = models.DateField(_("as of"), help_text=_("The date the value describes."))
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    source_document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measurements",
+        verbose_name=_("source document"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["indicator", "as_of"]
+        get_latest_by = "as_of"
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "as_of"],
+                name="measurement_one_per_date",
+                violation_error_message=_("This indicator already has a value for that date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source_url="") | Q(source_document__isnull=False),
+                name="measurement_has_source",
+                violation_error_message=_("Give a source URL or a source document for the value."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.name}: {self.value} ({self.as_of})"
+
+    def clean(self):
+        negative = self.value is not None and self.value < 0
+        if negative and self.indicator_id and self.indicator.measure in Measure.non_negative():
+            raise ValidationError({"value": _("A count or amount cannot be negative.")})
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def public(self):
+        """Updates the public may see: public ones on published commitments."""
+        return self.filter(public=True, commitment__published=True)
+
+    def visible_to(self, user):
+        if user.has_perm("commitments.view_draft"):
+            return self.all()
+        return self.public()
+
+
+class ProgressUpdate(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
+    )
+    date = models.DateField(_("date"), help_text=_("When the reported change happened or was reported."))
+    text = models.TextField(_("what happened"))
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    source_document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+        verbose_name=_("source document"),
+    )
+    source_kind = models.CharField(_("kind of source"), max_length=30, choices=SourceKind.choices)
+    status = models.CharField(_("status after the update"), max_length=20, choices=Status.choices)
+    progress = models.PositiveSmallIntegerField(
+        _("progress after the update (%)"), null=True, blank=True, validators=PERCENT_VALIDATORS
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        verbose_name=_("author"),
+    )
+    public = models.BooleanField(_("public"), default=True, help_text=_("Internal updates are seen by staff only."))
+    created = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created"]
+        get_latest_by = ["date", "created"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100),
+                name="update_progress_0_100",
+                violation_error_message=_("Progress must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source_url="") | Q(source_document__isnull=False),
+                name="update_has_source",
+                violation_error_message=_("Give a source URL or a source document for the update."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment.title}, {self.date}"
+
+    @property
+    def source_link(self):
+        if self.source_url:
+            return self.source_url
+        return self.source_document.get_absolute_url() if self.source_document_id else ""

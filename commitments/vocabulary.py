@@ -1,0 +1,115 @@
+"""The controlled vocabularies of the tracker, each defined once.
+
+Status carries its meaning for readers and its mapping to the IATI
+ActivityStatus codelist and to AidData's project status categories, so that
+every page and export reads them from here.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    ANNOUNCED = "announced", _("Announced")
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+    STALLED = "stalled", _("Stalled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @property
+    def meaning(self):
+        return STATUS_MEANINGS[self]
+
+    @property
+    def iati_code(self):
+        return STATUS_IATI_CODES[self]
+
+    @property
+    def aiddata_status(self):
+        return STATUS_AIDDATA[self]
+
+    @classmethod
+    def finished(cls):
+        """Statuses after which a commitment can no longer fall overdue."""
+        return [cls.COMPLETED, cls.CANCELLED]
+
+
+STATUS_MEANINGS = {
+    Status.ANNOUNCED: _("Stated in a source, with no plan, budget or timetable made public yet."),
+    Status.PLANNED: _("Agreed, with a defined plan or initiative, but work has not visibly started."),
+    Status.IN_PROGRESS: _("Work has started and is moving towards a defined end."),
+    Status.ONGOING: _("A continuing activity with no end point, such as keeping a crossing open."),
+    Status.COMPLETED: _("Delivered as promised, with a completion date on record."),
+    Status.STALLED: _("Started or planned, but with no visible progress for a long time."),
+    Status.CANCELLED: _("Officially abandoned or replaced."),
+}
+
+# IATI ActivityStatus codelist: 1 Pipeline/identification, 2 Implementation,
+# 3 Finalisation, 4 Closed, 5 Cancelled, 6 Suspended.
+STATUS_IATI_CODES = {
+    Status.ANNOUNCED: "1",
+    Status.PLANNED: "1",
+    Status.IN_PROGRESS: "2",
+    Status.ONGOING: "2",
+    Status.COMPLETED: "4",
+    Status.STALLED: "6",
+    Status.CANCELLED: "5",
+}
+
+# AidData's Global Chinese Development Finance dataset tracks a project
+# through Pledge, Commitment, Implementation and Completion, and records
+# suspended and cancelled projects.
+STATUS_AIDDATA = {
+    Status.ANNOUNCED: "Pledge",
+    Status.PLANNED: "Commitment",
+    Status.IN_PROGRESS: "Implementation",
+    Status.ONGOING: "Implementation",
+    Status.COMPLETED: "Completion",
+    Status.STALLED: "Suspended",
+    Status.CANCELLED: "Cancelled",
+}
+
+
+class Party(models.TextChoices):
+    CHINA = "china", _("China")
+    PAKISTAN = "pakistan", _("Pakistan")
+    BOTH = "both", _("China and Pakistan")
+    THIRD_PARTIES = "third_parties", _("Third parties")
+
+
+class CommitmentKind(models.TextChoices):
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure project")
+    PROGRAMME = "programme", _("Programme")
+    TRADE = "trade", _("Trade or economic target")
+    POLICY = "policy", _("Policy")
+    SECURITY = "security", _("Security")
+    DIPLOMATIC = "diplomatic", _("Diplomatic")
+
+
+class DocumentKind(models.TextChoices):
+    SPEECH = "speech", _("Speech")
+    JOINT_STATEMENT = "joint_statement", _("Joint statement")
+    AGREEMENT = "agreement", _("Agreement")
+    PRESS_RELEASE = "press_release", _("Press release")
+    REPORT = "report", _("Report")
+
+
+class SourceKind(models.TextChoices):
+    OFFICIAL_STATEMENT = "official_statement", _("Official statement")
+    GOVERNMENT_DATA = "government_data", _("Government data")
+    IMPLEMENTING_AGENCY = "implementing_agency", _("Implementing agency")
+    MEDIA_REPORT = "media_report", _("Media report")
+    FIELD_VISIT = "field_visit", _("Field visit")
+
+
+class Measure(models.TextChoices):
+    COUNT = "count", _("Count (people, items)")
+    AMOUNT = "amount", _("Amount (money, weight, length)")
+    PERCENT = "percent", _("Percentage")
+    OTHER = "other", _("Other")
+
+    @classmethod
+    def non_negative(cls):
+        return [cls.COUNT, cls.AMOUNT]

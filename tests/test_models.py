@@ -1,0 +1,182 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from commitments.models import Commitment, Measurement
+from commitments.vocabulary import Measure, Status
+
+from .factories import (
+    CommitmentFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    PillarFactory,
+    SourceDocumentFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def unsaved_commitment(**overrides):
+    source = SourceDocumentFactory()
+    values = {
+        "title": "Build the northern road",
+        "slug": "northern-road",
+        "pillar": PillarFactory(),
+        "party": "both",
+        "kind": "infrastructure",
+        "status": Status.IN_PROGRESS,
+        "source": source,
+        "quote": "We will build the northern road by next year.",
+    }
+    values.update(overrides)
+    return Commitment(**values)
+
+
+def assert_rejected(obj, field, message):
+    with pytest.raises(ValidationError) as error:
+        obj.full_clean()
+    assert message in " ".join(error.value.message_dict[field])
+
+
+def test_valid_commitment_records_quote_position():
+    commitment = unsaved_commitment(quote="We will train a thousand engineers")
+    commitment.full_clean()
+    commitment.save()
+    assert commitment.quote_start == commitment.source.text.index("We will train")
+    assert commitment.source.text[commitment.quote_start : commitment.quote_end] == commitment.quote
+
+
+@pytest.mark.parametrize("progress", [-1, 101, 250])
+def test_progress_outside_0_100_is_rejected(progress):
+    assert_rejected(unsaved_commitment(progress=progress), "progress", "Ensure this value is")
+    assert not Commitment.objects.exists()
+
+
+def test_progress_outside_0_100_is_refused_by_the_database():
+    commitment = CommitmentFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Commitment.objects.filter(pk=commitment.pk).update(progress=150)
+    commitment.refresh_from_db()
+    assert commitment.progress == 40
+
+
+def test_completion_before_start_is_rejected():
+    commitment = unsaved_commitment(
+        start_date=datetime.date(2025, 5, 1),
+        completion_date=datetime.date(2025, 4, 1),
+        status=Status.COMPLETED,
+    )
+    assert_rejected(commitment, "__all__", "The completion date cannot be before the start date.")
+    assert not Commitment.objects.exists()
+
+
+def test_completed_without_completion_date_is_rejected():
+    assert_rejected(
+        unsaved_commitment(status=Status.COMPLETED), "__all__", "A completed commitment needs a completion date."
+    )
+    assert not Commitment.objects.exists()
+
+
+def test_completed_without_date_is_refused_by_the_database():
+    commitment = CommitmentFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Commitment.objects.filter(pk=commitment.pk).update(status=Status.COMPLETED)
+    commitment.refresh_from_db()
+    assert commitment.status == Status.IN_PROGRESS
+
+
+def test_duplicate_slug_is_rejected():
+    CommitmentFactory(slug="northern-road")
+    assert_rejected(unsaved_commitment(), "slug", "Commitment with this Slug already exists.")
+    assert Commitment.objects.count() == 1
+
+
+def test_quote_not_in_source_is_rejected():
+    commitment = unsaved_commitment(quote="We will build the southern road.")
+    assert_rejected(commitment, "quote", "does not occur word for word")
+    assert not Commitment.objects.exists()
+
+
+def test_quote_must_match_case_and_punctuation():
+    commitment = unsaved_commitment(quote="we will build the northern road by next year")
+    assert_rejected(commitment, "quote", "does not occur word for word")
+
+
+def test_theme_of_another_pillar_is_rejected():
+    commitment = unsaved_commitment(theme=ThemeFactory())
+    assert_rejected(commitment, "theme", "belongs to another pillar")
+
+
+def test_weight_must_be_positive():
+    assert_rejected(unsaved_commitment(weight=0), "__all__", "The weight must be greater than zero.")
+
+
+def test_latitude_out_of_range_is_rejected():
+    assert_rejected(unsaved_commitment(latitude=95), "latitude", "less than or equal to 90")
+
+
+@pytest.mark.parametrize("measure", [Measure.COUNT, Measure.AMOUNT])
+def test_negative_measurement_of_count_or_amount_is_rejected(measure):
+    indicator = IndicatorFactory(measure=measure)
+    measurement = Measurement(
+        indicator=indicator, value=-5, as_of=datetime.date(2025, 1, 1), source_url="https://x.org"
+    )
+    assert_rejected(measurement, "value", "A count or amount cannot be negative.")
+    assert not Measurement.objects.exists()
+
+
+def test_negative_measurement_of_a_percentage_change_is_allowed():
+    indicator = IndicatorFactory(measure=Measure.PERCENT, baseline_value=None, target_value=None)
+    measurement = Measurement(
+        indicator=indicator, value=-5, as_of=datetime.date(2025, 1, 1), source_url="https://x.org"
+    )
+    measurement.full_clean()
+
+
+def test_negative_indicator_target_is_rejected():
+    indicator = IndicatorFactory.build(commitment=CommitmentFactory(), target_value=-1)
+    assert_rejected(indicator, "target_value", "A count or amount cannot be negative.")
+
+
+def test_measurement_needs_a_source():
+    measurement = MeasurementFactory.build(indicator=IndicatorFactory(), source_url="", source_document=None)
+    assert_rejected(measurement, "__all__", "Give a source URL or a source document for the value.")
+
+
+def test_one_measurement_per_indicator_and_date():
+    first = MeasurementFactory()
+    duplicate = MeasurementFactory.build(indicator=first.indicator, as_of=first.as_of)
+    assert_rejected(duplicate, "__all__", "This indicator already has a value for that date.")
+
+
+def test_published_queryset_hides_drafts():
+    shown = CommitmentFactory(published=True)
+    CommitmentFactory(published=False)
+    assert list(Commitment.objects.published()) == [shown]
+
+
+def test_overdue_means_target_passed_and_not_finished():
+    today = datetime.date(2026, 1, 1)
+    late = CommitmentFactory(target_date=datetime.date(2025, 6, 1), status=Status.IN_PROGRESS)
+    CommitmentFactory(target_date=datetime.date(2025, 6, 1), status=Status.COMPLETED, completion_date=today)
+    CommitmentFactory(target_date=datetime.date(2025, 6, 1), status=Status.CANCELLED)
+    CommitmentFactory(target_date=datetime.date(2026, 6, 1))
+    CommitmentFactory(target_date=None)
+    assert list(Commitment.objects.overdue(today)) == [late]
+
+
+def test_every_status_has_a_meaning_and_export_mappings():
+    for status in Status:
+        assert status.meaning
+        assert status.iati_code in {"1", "2", "3", "4", "5", "6"}
+        assert status.aiddata_status in {
+            "Pledge",
+            "Commitment",
+            "Implementation",
+            "Completion",
+            "Suspended",
+            "Cancelled",
+        }

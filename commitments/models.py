@@ -92,6 +92,19 @@ class CommitmentQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("pillar", "theme", "source")
 
+    def with_public_record(self):
+        """Everything a public commitment page or API record shows, in a fixed number of queries."""
+        return self.select_related("pillar", "theme", "source", "parent").prefetch_related(
+            "milestones",
+            models.Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
+            models.Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.public().select_related("source_document"),
+                to_attr="public_updates",
+            ),
+            models.Prefetch("children", queryset=Commitment.objects.published(), to_attr="published_children"),
+        )
+
 
 class Commitment(models.Model):
     title = models.CharField(_("title"), max_length=200, help_text=_("A short name for what was promised."))
@@ -232,6 +245,10 @@ class Commitment(models.Model):
         return reverse("commitments:commitment_detail", args=[self.slug])
 
     @property
+    def public_parent(self):
+        return self.parent if self.parent and self.parent.published else None
+
+    @property
     def status_meaning(self):
         return Status(self.status).meaning
 
@@ -325,6 +342,10 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.unit})"
+
+    def latest_measurement(self):
+        """The newest value, read from prefetched measurements when they are there."""
+        return max(self.measurements.all(), key=lambda m: m.as_of, default=None)
 
     def clean(self):
         if self.measure in Measure.non_negative():

@@ -1,0 +1,87 @@
+"""The read-only JSON API: published commitments, with the filters of the public table."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+
+from .filters import CommitmentFilter
+from .models import Commitment, Indicator, Measurement, Milestone, ProgressUpdate
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_date", "completed_date"]
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measurement
+        fields = ["value", "as_of", "source_url", "note"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    measurements = MeasurementSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "slug", "name", "unit", "measure", "baseline_value", "baseline_date", "target_value", "target_date",
+            "measurements",
+        ]  # fmt: skip
+
+
+class UpdateSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(source="source_link", read_only=True)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["date", "text", "source", "source_kind", "status", "progress"]
+
+
+class CommitmentSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="commitments:api-commitment-detail", lookup_field="slug")
+    page = serializers.CharField(source="get_absolute_url", read_only=True)
+    pillar = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(source="public_parent", slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "url", "page", "slug", "title", "summary", "pillar", "theme", "party", "kind", "status", "progress",
+            "location", "latitude", "longitude", "start_date", "target_date", "completion_date", "source", "quote",
+            "quote_start", "parent", "weight", "iati_identifier", "aiddata_id", "updated",
+        ]  # fmt: skip
+
+
+class CommitmentDetailSerializer(CommitmentSerializer):
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    indicators = IndicatorSerializer(many=True, read_only=True)
+    updates = UpdateSerializer(many=True, read_only=True, source="public_updates")
+
+    class Meta(CommitmentSerializer.Meta):
+        fields = [*CommitmentSerializer.Meta.fields, "milestones", "indicators", "updates"]
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CommitmentFilter
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        commitments = Commitment.objects.published().select_related("pillar", "theme", "source", "parent")
+        if self.action == "retrieve":
+            return commitments.with_public_record()
+        return commitments.order_by("pillar__order", "title")
+
+    def get_serializer_class(self):
+        return CommitmentDetailSerializer if self.action == "retrieve" else CommitmentSerializer

@@ -1,0 +1,135 @@
+"""Numbers for the server-rendered SVG charts.
+
+Geometry is computed here, in percentages of the chart's width, so that the
+templates only draw. Every chart also carries its numbers as text.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from .vocabulary import Status
+
+
+@dataclass
+class Segment:
+    key: str
+    label: str
+    value: int
+    x: float = 0.0
+    width: float = 0.0
+
+
+@dataclass
+class BarRow:
+    label: str
+    segments: list[Segment]
+    url: str = ""
+    meaning: str = ""
+
+    @property
+    def total(self):
+        return sum(segment.value for segment in self.segments)
+
+
+@dataclass
+class BarChart:
+    rows: list[BarRow]
+    legend: list[Segment] = field(default_factory=list)
+
+    def __post_init__(self):
+        largest = max((row.total for row in self.rows), default=0) or 1
+        for row in self.rows:
+            x = 0.0
+            for segment in row.segments:
+                segment.x = x
+                segment.width = 100 * segment.value / largest
+                x += segment.width
+
+
+def status_chart(commitments, status_url):
+    counts = dict(commitments.order_by().values_list("status").annotate(n=Count("pk")))
+    rows = [
+        BarRow(
+            label=status.label,
+            segments=[Segment(status.value, status.label, counts.get(status.value, 0))],
+            url=status_url(status),
+            meaning=status.meaning,
+        )
+        for status in Status
+    ]
+    return BarChart(rows)
+
+
+def stacked_status_chart(commitments, group_field, label_field, url_for, label_for=str, order_field=None):
+    """One row per value of `group_field`, split by status; `label_for` turns a stored label into display text."""
+    cells = defaultdict(dict)
+    labels = {}
+    for group, label, status, n in (
+        commitments.order_by()
+        .values_list(group_field, label_field, "status")
+        .annotate(n=Count("pk"))
+        .order_by(order_field or group_field)
+    ):
+        cells[group][status] = n
+        labels[group] = label
+    rows = [
+        BarRow(
+            label=str(label_for(labels[group])),
+            segments=[Segment(s.value, s.label, cells[group][s.value]) for s in Status if s.value in cells[group]],
+            url=url_for(group),
+        )
+        for group in cells
+    ]
+    legend = [Segment(status.value, status.label, 0) for status in Status]
+    return BarChart(rows, legend)
+
+
+@dataclass
+class TargetBar:
+    """An indicator's latest actual value against its target."""
+
+    indicator: object
+    latest: object
+
+    @property
+    def actual(self):
+        return self.latest.value if self.latest else None
+
+    @property
+    def percent(self):
+        target = self.indicator.target_value
+        if self.actual is None or not target:
+            return None
+        return min(100.0, float(100 * self.actual / target))
+
+
+@dataclass
+class Sparkline:
+    """A measurement series as an SVG polyline in a 100 x 30 box."""
+
+    coordinates: list[tuple[float, float]]
+    first: object
+    last: object
+
+    @property
+    def points(self):
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in self.coordinates)
+
+    @classmethod
+    def from_measurements(cls, measurements):
+        measurements = sorted(measurements, key=lambda m: m.as_of)
+        if len(measurements) < 2:
+            return None  # one value is a number, not a series
+        values = [float(m.value) for m in measurements]
+        low, high = min(values + [0.0]), max(values) or 1.0
+        span_days = (measurements[-1].as_of - measurements[0].as_of).days or 1
+        coordinates = [
+            (
+                100 * (measurement.as_of - measurements[0].as_of).days / span_days if len(values) > 1 else 50,
+                28 - 26 * (value - low) / ((high - low) or 1),
+            )
+            for measurement, value in zip(measurements, values, strict=True)
+        ]
+        return cls(coordinates, measurements[0], measurements[-1])

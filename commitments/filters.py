@@ -1,0 +1,49 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Commitment, Pillar, Theme
+from .vocabulary import CommitmentKind, Party, Status
+
+SEARCH_MAX_LENGTH = 200
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    """The filters of the commitment table, its exports and the JSON API."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=_("Words in the title, summary or quote."),
+    )
+    pillar = django_filters.ModelChoiceFilter(
+        label=_("Pillar"), queryset=Pillar.objects.all(), to_field_name="slug", empty_label=_("All pillars")
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"),
+        queryset=Theme.objects.select_related("pillar"),
+        to_field_name="slug",
+        empty_label=_("All themes"),
+    )
+    party = django_filters.ChoiceFilter(label=_("Party"), choices=Party.choices, empty_label=_("All parties"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CommitmentKind.choices, empty_label=_("All kinds"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("All statuses"))
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    target_year = django_filters.NumberFilter(
+        label=_("Target year"), field_name="target_date", lookup_expr="year", min_value=1900, max_value=2200
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["q", "pillar", "theme", "party", "kind", "status", "overdue", "target_year"]
+
+    def search(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(quote__icontains=word))
+        return queryset
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Commitment.objects.overdue(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)

@@ -1,0 +1,119 @@
+"""Pages anyone can read. Everything here starts from `published()` and `public()`."""
+
+from urllib.parse import urlencode
+
+from django.db.models import Avg, Count, Prefetch, Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from ..annotation import annotate
+from ..charts import TargetBar, stacked_status_chart, status_chart
+from ..filters import CommitmentFilter
+from ..models import Commitment, Indicator, Measurement, Pillar, ProgressUpdate, SourceDocument
+from ..tables import CommitmentTable
+from ..vocabulary import Party
+
+LATEST_UPDATES = 8
+
+
+class CommitmentTableMixin(ExportMixin, SingleTableMixin):
+    table_class = CommitmentTable
+    table_pagination = {"per_page": 25}
+    export_formats = ("csv", "xlsx", "json")
+    export_name = "commitments"
+
+
+def commitments_url(**params):
+    return f"{reverse('commitments:commitment_list')}?{urlencode(params)}"
+
+
+def dashboard(request):
+    commitments = Commitment.objects.published()
+    progress = commitments.aggregate(average=Avg("progress"), known=Count("pk", filter=Q(progress__isnull=False)))
+    key_indicators = (
+        Indicator.objects.filter(key=True, commitment__published=True)
+        .select_related("commitment")
+        .prefetch_related(Prefetch("measurements", queryset=Measurement.objects.order_by("-as_of")))
+    )
+    context = {
+        "total": commitments.count(),
+        "progress": progress,
+        "status_chart": status_chart(commitments, lambda status: commitments_url(status=status.value)),
+        "pillar_chart": stacked_status_chart(
+            commitments,
+            "pillar__slug",
+            "pillar__name",
+            lambda slug: reverse("commitments:pillar_detail", args=[slug]),
+            order_field="pillar__order",
+        ),
+        "party_chart": stacked_status_chart(
+            commitments,
+            "party",
+            "party",
+            lambda party: commitments_url(party=party),
+            label_for=lambda party: Party(party).label,
+        ),
+        "target_bars": [TargetBar(i, next(iter(i.measurements.all()), None)) for i in key_indicators],
+        "overdue": commitments.overdue().for_listing().order_by("target_date")[:20],
+        "updates": ProgressUpdate.objects.public().select_related("commitment")[:LATEST_UPDATES],
+    }
+    return render(request, "commitments/dashboard.html", context)
+
+
+class CommitmentListView(CommitmentTableMixin, FilterView):
+    filterset_class = CommitmentFilter
+    template_name = "commitments/commitment_list.html"
+
+    def get_queryset(self):
+        return Commitment.objects.published().for_listing()
+
+
+class CommitmentDetailView(DetailView):
+    def get_queryset(self):
+        return Commitment.objects.published().with_public_record()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+
+class PillarListView(ListView):
+    template_name = "commitments/pillar_list.html"
+
+    def get_queryset(self):
+        return Pillar.objects.annotate(
+            commitment_count=Count("commitments", filter=Q(commitments__published=True))
+        ).prefetch_related("themes")
+
+
+class PillarDetailView(CommitmentTableMixin, DetailView):
+    template_name = "commitments/pillar_detail.html"
+    queryset = Pillar.objects.prefetch_related("themes")
+
+    def get_table_data(self):
+        return Commitment.objects.published().for_listing().filter(pillar=self.object)
+
+
+class SourceListView(ListView):
+    template_name = "commitments/source_list.html"
+
+    def get_queryset(self):
+        return SourceDocument.objects.annotate(
+            commitment_count=Count("commitments", filter=Q(commitments__published=True))
+        )
+
+
+class SourceDetailView(CommitmentTableMixin, DetailView):
+    template_name = "commitments/source_detail.html"
+    model = SourceDocument
+
+    def get_table_data(self):
+        return Commitment.objects.published().for_listing().filter(source=self.object)
+
+    def get_context_data(self, **kwargs):
+        quoted = Commitment.objects.published().filter(source=self.object).only("slug", "title", "quote", "quote_start")
+        return super().get_context_data(passages=annotate(self.object.text, list(quoted)), **kwargs)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
+from .services import refresh_progress
 
 admin.site.site_header = _("Commitment tracker administration")
 admin.site.site_title = _("Commitment tracker")
@@ -69,9 +70,17 @@ class ProgressUpdateInline(admin.StackedInline):
     ordering = ["-date", "-created"]
 
 
+def set_published(queryset, published):
+    """One save per commitment, so that each change lands in its history."""
+    changed = [commitment for commitment in queryset if commitment.published != published]
+    for commitment in changed:
+        commitment.set_published(published)
+    return len(changed)
+
+
 @admin.action(description=_("Publish the selected commitments"), permissions=["publish"])
 def publish(modeladmin, request, queryset):
-    count = queryset.update(published=True)
+    count = set_published(queryset, True)
     modeladmin.message_user(
         request, ngettext("%d commitment published.", "%d commitments published.", count) % count, messages.SUCCESS
     )
@@ -79,7 +88,7 @@ def publish(modeladmin, request, queryset):
 
 @admin.action(description=_("Return the selected commitments to draft"), permissions=["publish"])
 def unpublish(modeladmin, request, queryset):
-    count = queryset.update(published=False)
+    count = set_published(queryset, False)
     modeladmin.message_user(
         request, ngettext("%d commitment unpublished.", "%d commitments unpublished.", count) % count, messages.SUCCESS
     )
@@ -99,7 +108,7 @@ class CommitmentAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "published", "owner"]}),
         (_("Classification"), {"fields": ["pillar", "theme", "party", "kind", ("parent", "weight")]}),
-        (_("Progress"), {"fields": ["status", "progress", "last_verified"]}),
+        (_("Progress"), {"fields": ["status", ("progress", "progress_method"), "last_verified"]}),
         (_("Dates"), {"fields": [("start_date", "target_date", "completion_date")]}),
         (_("Place"), {"fields": ["location", ("latitude", "longitude")]}),
         (_("Source"), {"fields": ["source", "quote", "quote_start"]}),
@@ -116,6 +125,10 @@ class CommitmentAdmin(admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return request.user.has_perm("commitments.publish_commitment")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_progress(form.instance)
 
     def save_formset(self, request, form, formset, change):
         for update_form in formset.forms:
@@ -147,6 +160,10 @@ class MilestoneAdmin(admin.ModelAdmin):
     list_select_related = ["commitment"]
     search_fields = ["title", "commitment__title"]
     autocomplete_fields = ["commitment"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_progress(obj.commitment)
 
 
 @admin.register(Measurement)

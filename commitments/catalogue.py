@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
+from .services import refresh_progress
 
 
 class CatalogueError(Exception):
@@ -53,7 +54,7 @@ THEME_KEYS = {"slug", "name", "order", "description"}
 COMMITMENT_KEYS = {
     "slug", "title", "pillar", "theme", "party", "kind", "status", "progress", "location", "latitude",
     "longitude", "start_date", "target_date", "completion_date", "quote", "summary", "parent", "weight",
-    "published", "last_verified", "iati_identifier", "aiddata_id", "internal_notes",
+    "published", "last_verified", "iati_identifier", "aiddata_id", "internal_notes", "progress_method",
     "milestones", "indicators", "updates",
 }  # fmt: skip
 MILESTONE_KEYS = {"title", "due_date", "completed_date", "order"}
@@ -96,6 +97,9 @@ def import_catalogue(*, data):
         loader.load(data)
         if loader.problems:
             transaction.set_rollback(True)
+        else:
+            for commitment in loader.commitments:
+                refresh_progress(commitment)
     if loader.problems:
         raise CatalogueError(loader.problems)
     return loader.report
@@ -107,6 +111,7 @@ class _Loader:
         self.report = ImportReport()
         self.source = None
         self.relocate_quotes = False
+        self.commitments = []
 
     def load(self, data):
         unknown = set(data) - {"source", "pillars", "commitments"}
@@ -228,6 +233,7 @@ class _Loader:
         commitment = self.upsert(Commitment, {"slug": slug}, values, label, force=self.relocate_quotes)
         if commitment is None:
             return
+        self.commitments.append(commitment)
         for index, milestone in enumerate(self.entries(entry, "milestones", f"{label}.milestones")):
             self.upsert_milestone(commitment, milestone, index, f"{label}.milestones[{index}]")
         for index, indicator in enumerate(self.entries(entry, "indicators", f"{label}.indicators")):

@@ -1,4 +1,5 @@
 import django_filters
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,3 +48,17 @@ class CommitmentFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Commitment.objects.overdue(timezone.localdate()).values("pk")
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class StaffCommitmentFilter(CommitmentFilter):
+    """The public filters plus the owner and publication state, for the staff lists and board."""
+
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"),
+        queryset=get_user_model().objects.filter(is_staff=True).order_by("username"),
+        empty_label=_("Anyone"),
+    )
+    published = django_filters.BooleanFilter(label=_("Published"))
+
+    class Meta(CommitmentFilter.Meta):
+        fields = [*CommitmentFilter.Meta.fields, "owner", "published"]

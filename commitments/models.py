@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -6,8 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from .vocabulary import CommitmentKind, DocumentKind, Measure, Party, SourceKind, Status
+from .vocabulary import CommitmentKind, DocumentKind, Measure, Party, ProgressMethod, SourceKind, Status
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -89,6 +92,15 @@ class CommitmentQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(target_date__lt=today).exclude(status__in=Status.finished())
 
+    def stale(self, days, today=None):
+        """Unfinished commitments with no progress update dated in the last `days` days."""
+        cutoff = (today or timezone.localdate()) - datetime.timedelta(days=days)
+        recent = ProgressUpdate.objects.filter(commitment=models.OuterRef("pk"), date__gte=cutoff)
+        return self.exclude(status__in=Status.finished()).exclude(models.Exists(recent))
+
+    def with_last_update(self):
+        return self.annotate(last_update=models.Max("updates__date"))
+
     def for_listing(self):
         return self.select_related("pillar", "theme", "source")
 
@@ -131,7 +143,14 @@ class Commitment(models.Model):
         null=True,
         blank=True,
         validators=PERCENT_VALIDATORS,
-        help_text=_("0 to 100. Leave empty when nobody knows."),
+        help_text=_("0 to 100. Leave empty when nobody knows. Computed when the progress rule is not manual."),
+    )
+    progress_method = models.CharField(
+        _("progress rule"),
+        max_length=20,
+        choices=ProgressMethod.choices,
+        default=ProgressMethod.MANUAL,
+        help_text=_("Where the progress figure comes from."),
     )
     location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Place name, if any."))
     latitude = models.DecimalField(
@@ -204,6 +223,7 @@ class Commitment(models.Model):
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CommitmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated"])
 
     class Meta:
         ordering = ["pillar__order", "title"]
@@ -256,8 +276,8 @@ class Commitment(models.Model):
         errors = {}
         if self.theme_id and self.pillar_id and self.theme.pillar_id != self.pillar_id:
             errors["theme"] = _("The theme “%(theme)s” belongs to another pillar.") % {"theme": self.theme.name}
-        if self.parent_id and self.parent_id == self.pk:
-            errors["parent"] = _("A commitment cannot be its own parent.")
+        if self.parent_id and self.pk and self.pk in self.parent.ancestor_ids(include_self=True):
+            errors["parent"] = _("A commitment cannot be part of itself, directly or through its parents.")
         if self.source_id and self.quote:
             try:
                 self.locate_quote()
@@ -280,6 +300,45 @@ class Commitment(models.Model):
     def quote_end(self):
         return self.quote_start + len(self.quote)
 
+    def ancestor_ids(self, include_self=False):
+        ids, node = [], self if include_self else self.parent
+        while node is not None and node.pk not in ids:
+            ids.append(node.pk)
+            node = node.parent
+        return ids
+
+    def computed_progress(self):
+        """The progress its rule gives, or None when the rule is manual or has nothing to count.
+
+        Children: the weighted average of their progress, a child without progress counting as 0.
+        Milestones: the share of milestones completed.
+        """
+        if self.progress_method == ProgressMethod.CHILDREN:
+            children = list(self.children.all())
+            total_weight = sum(child.weight for child in children)
+            if not total_weight:
+                return None
+            return round(sum(child.weight * (child.progress or 0) for child in children) / total_weight)
+        if self.progress_method == ProgressMethod.MILESTONES:
+            milestones = list(self.milestones.all())
+            if not milestones:
+                return None
+            return round(100 * sum(m.is_done for m in milestones) / len(milestones))
+        return None
+
+    def set_published(self, published):
+        self.published = published
+        self.save(update_fields=["published", "updated"])
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(completed_date__isnull=True)
+
+    def due_before(self, day):
+        """Pending milestones due on or before `day`: overdue ones and those coming up."""
+        return self.pending().filter(due_date__lte=day)
+
 
 class Milestone(models.Model):
     commitment = models.ForeignKey(
@@ -289,6 +348,9 @@ class Milestone(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     completed_date = models.DateField(_("completed on"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = MilestoneQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["commitment", "order", "due_date"]
@@ -335,6 +397,8 @@ class Indicator(models.Model):
     target_date = models.DateField(_("target date"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["commitment", "order", "name"]
         verbose_name = _("indicator")
@@ -374,6 +438,8 @@ class Measurement(models.Model):
         verbose_name=_("source document"),
     )
     note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "as_of"]
@@ -445,6 +511,7 @@ class ProgressUpdate(models.Model):
     created = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = ProgressUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-created"]
@@ -472,3 +539,41 @@ class ProgressUpdate(models.Model):
         if self.source_url:
             return self.source_url
         return self.source_document.get_absolute_url() if self.source_document_id else ""
+
+
+class Follow(models.Model):
+    """A staff member following a commitment gets its changes in the daily digest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows", verbose_name=_("user")
+    )
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="follows", verbose_name=_("commitment")
+    )
+    created = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [models.UniqueConstraint(fields=["user", "commitment"], name="follow_once")]
+
+    def __str__(self):
+        return f"{self.user} follows {self.commitment}"
+
+
+class DigestMark(models.Model):
+    """When a person's last digest was sent: the next one covers what changed since."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_mark", verbose_name=_("user")
+    )
+    sent_at = models.DateTimeField(_("last digest sent"))
+
+    class Meta:
+        ordering = ["user"]
+        verbose_name = _("digest mark")
+        verbose_name_plural = _("digest marks")
+
+    def __str__(self):
+        return f"{self.user}: {self.sent_at:%Y-%m-%d %H:%M}"

@@ -42,3 +42,93 @@ class CommitmentTable(tables.Table):
 
     def value_target_date(self, value):
         return value.isoformat() if value else ""
+
+
+class StaffCommitmentTable(CommitmentTable):
+    """The staff view of the table: drafts, owners and the date of the last update."""
+
+    title = tables.Column(
+        verbose_name=_("Commitment"), linkify=("commitments:staff_commitment", {"slug": tables.A("slug")})
+    )
+    owner = tables.Column(verbose_name=_("Owner"), default="")
+    published = tables.BooleanColumn(verbose_name=_("Published"))
+    last_update = tables.DateColumn(verbose_name=_("Last update"), format="j M Y", default=_("never"))
+
+    class Meta(CommitmentTable.Meta):
+        fields = ["title", "pillar", "party", "status", "progress", "target_date", "owner", "published"]
+        sequence = ["title", "pillar", "party", "status", "progress", "target_date", "last_update", "owner", "..."]
+
+    def value_last_update(self, value):
+        return value.isoformat() if value else ""
+
+
+class MilestoneTable(tables.Table):
+    due_date = tables.DateColumn(verbose_name=_("Due"), format="j M Y")
+    title = tables.Column(verbose_name=_("Milestone"))
+    commitment = tables.Column(
+        verbose_name=_("Commitment"),
+        linkify=("commitments:staff_commitment", {"slug": tables.A("commitment__slug")}),
+        order_by=("commitment__title",),
+    )
+    state = tables.Column(verbose_name=_("State"), empty_values=(), orderable=False)
+
+    class Meta:
+        attrs = {"class": "table"}
+        order_by = ("due_date",)
+        empty_text = _("No milestones here.")
+
+    def __init__(self, *args, today, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def render_state(self, record):
+        return _("Overdue") if record.is_overdue(self.today) else _("Coming up")
+
+
+class ChangeTable(tables.Table):
+    """Edits of commitments, from their history, with who made them."""
+
+    history_date = tables.DateTimeColumn(verbose_name=_("When"), format="j M Y H:i")
+    title = tables.Column(
+        verbose_name=_("Commitment"), linkify=("commitments:staff_commitment", {"slug": tables.A("slug")})
+    )
+    history_type = tables.Column(verbose_name=_("Change"))
+    status = tables.Column(verbose_name=_("Status after"))
+    progress = tables.Column(verbose_name=_("Progress after"), default="")
+    published = tables.BooleanColumn(verbose_name=_("Published"))
+    history_user = tables.Column(verbose_name=_("By"), default=_("import or system"))
+
+    class Meta:
+        attrs = {"class": "table"}
+        order_by = ("-history_date",)
+        empty_text = _("No changes yet.")
+
+    def render_history_type(self, record):
+        return record.get_history_type_display()
+
+    def render_status(self, record):
+        return record.get_status_display()
+
+
+class UpdateTable(tables.Table):
+    date = tables.DateColumn(verbose_name=_("Date"), format="j M Y")
+    commitment = tables.Column(
+        verbose_name=_("Commitment"),
+        linkify=("commitments:staff_commitment", {"slug": tables.A("commitment__slug")}),
+        order_by=("commitment__title",),
+    )
+    text = tables.Column(verbose_name=_("Update"))
+    status = tables.Column(verbose_name=_("Status after"))
+    public = tables.BooleanColumn(verbose_name=_("Public"))
+    author = tables.Column(verbose_name=_("By"), default=_("import or system"))
+
+    class Meta:
+        attrs = {"class": "table"}
+        order_by = ("-date",)
+        empty_text = _("No updates yet.")
+
+    def render_status(self, record):
+        return record.get_status_display()
+
+    def render_text(self, value):
+        return value if len(value) < 160 else value[:157] + "…"

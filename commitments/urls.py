@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from . import api, feeds
-from .views import public
+from .views import public, staff
 
 app_name = "commitments"
 
@@ -22,4 +22,17 @@ urlpatterns = [
     path("feed/", feeds.UpdatesFeed(), name="feed"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("staff/", staff.BoardView.as_view(), name="staff_board"),
+    path("staff/commitments/", staff.StaffCommitmentListView.as_view(), name="staff_commitments"),
+    path("staff/overdue/", staff.OverdueView.as_view(), name="staff_overdue"),
+    path("staff/stale/", staff.StaleView.as_view(), name="staff_stale"),
+    path("staff/mine/", staff.MineView.as_view(), name="staff_mine"),
+    path("staff/drafts/", staff.DraftsView.as_view(), name="staff_drafts"),
+    path("staff/milestones/", staff.MilestonesView.as_view(), name="staff_milestones"),
+    path("staff/changes/", staff.RecentChangesView.as_view(), name="staff_changes"),
+    path("staff/updates/", staff.RecentUpdatesView.as_view(), name="staff_updates"),
+    path("staff/commitments/<slug:slug>/", staff.commitment_detail, name="staff_commitment"),
+    path("staff/commitments/<slug:slug>/progress/", staff.record_progress_view, name="staff_record_progress"),
+    path("staff/commitments/<slug:slug>/publish/", staff.publish_view, name="staff_publish"),
+    path("staff/commitments/<slug:slug>/follow/", staff.follow_view, name="staff_follow"),
 ]

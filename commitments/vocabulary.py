@@ -113,3 +113,11 @@ class Measure(models.TextChoices):
     @classmethod
     def non_negative(cls):
         return [cls.COUNT, cls.AMOUNT]
+
+
+class ProgressMethod(models.TextChoices):
+    """How a commitment's progress is made; the rule is shown next to the figure on the public page."""
+
+    MANUAL = "manual", _("Set by editors from sourced updates")
+    CHILDREN = "children", _("Weighted average of the commitments that carry it out")
+    MILESTONES = "milestones", _("Share of its milestones completed")

@@ -31,6 +31,7 @@ def add_form(pillar, source, **overrides):
         "kind": "infrastructure",
         "status": "in_progress",
         "progress": "10",
+        "progress_method": "manual",
         "weight": "1",
         "source": source.pk,
         "quote": "We will build the northern road by next year.",

@@ -14,6 +14,7 @@ from django_tables2.export import ExportMixin
 from ..annotation import annotate
 from ..charts import TargetBar, stacked_status_chart, status_chart
 from ..filters import CommitmentFilter
+from ..history import status_timeline
 from ..models import Commitment, Indicator, Measurement, Pillar, ProgressUpdate, SourceDocument
 from ..tables import CommitmentTable
 from ..vocabulary import Party
@@ -78,7 +79,7 @@ class CommitmentDetailView(DetailView):
         return Commitment.objects.published().with_public_record()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(today=timezone.localdate(), **kwargs)
+        return super().get_context_data(today=timezone.localdate(), timeline=status_timeline(self.object), **kwargs)
 
 
 class PillarListView(ListView):

@@ -1,0 +1,65 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Indicator, SourceDocument
+from .vocabulary import SourceKind, Status
+
+
+class ProgressForm(forms.Form):
+    """One form to record what happened: the update, the new status and progress, and optionally a new value."""
+
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(
+        label=_("What happened"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when the status changes."),
+    )
+    source_url = forms.URLField(label=_("Source link"), required=False, max_length=500, assume_scheme="https")
+    source_document = forms.ModelChoiceField(
+        label=_("or source document"), queryset=SourceDocument.objects.all(), required=False
+    )
+    source_kind = forms.ChoiceField(label=_("Kind of source"), choices=SourceKind.choices)
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    progress = forms.IntegerField(
+        label=_("New progress (%)"), min_value=0, max_value=100, required=False, help_text=_("Leave empty to keep it.")
+    )
+    public = forms.BooleanField(label=_("Public"), required=False, initial=True, help_text=_("Untick for staff only."))
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none(), required=False)
+    value = forms.DecimalField(label=_("New value"), required=False, max_digits=20, decimal_places=2)
+    as_of = forms.DateField(
+        label=_("Value as of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Defaults to the date above."),
+    )
+
+    def __init__(self, *args, commitment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = commitment.indicators.all()
+        self.fields["status"].initial = commitment.status
+        self.fields["source_document"].initial = commitment.source_id
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("source_url") and not data.get("source_document"):
+            self.add_error("source_url", _("Give a source link or choose a source document."))
+        if data.get("indicator") and data.get("value") is None:
+            self.add_error("value", _("Enter the value for the chosen indicator."))
+        if data.get("value") is not None and not data.get("indicator"):
+            self.add_error("indicator", _("Choose the indicator this value measures."))
+        return data
+
+    def measurement(self):
+        data = self.cleaned_data
+        if data.get("indicator") is None:
+            return None
+        return data["indicator"], data["value"], data.get("as_of")
+
+    def add_service_errors(self, error: ValidationError):
+        """Show a rule broken inside the service next to the field it concerns, or at the top."""
+        for field, messages in error.message_dict.items():
+            self.add_error(field if field in self.fields else None, messages)

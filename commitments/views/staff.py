@@ -1,0 +1,269 @@
+"""Pages for signed-in staff: what is slipping, and recording progress. Never cached, never public."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin, SingleTableView
+from django_tables2.export import ExportMixin
+
+from ..filters import StaffCommitmentFilter
+from ..forms import ProgressForm
+from ..history import status_timeline
+from ..models import Commitment, Follow, Indicator, Milestone, ProgressUpdate
+from ..services import record_progress
+from ..tables import ChangeTable, MilestoneTable, StaffCommitmentTable, UpdateTable
+from ..vocabulary import Status
+
+STAFF_PERMISSION = "commitments.view_draft"
+BOARD_COLUMN_LENGTH = 12
+
+
+class StaffMixin(PermissionRequiredMixin):
+    """Anonymous visitors are sent to sign in; signed-in people without a staff role get 403."""
+
+    permission_required = STAFF_PERMISSION
+
+
+class StaffExportMixin(ExportMixin):
+    export_formats = ("csv", "xlsx", "json")
+    table_pagination = {"per_page": 50}
+
+
+def staff_commitments():
+    return Commitment.objects.for_listing().select_related("owner").with_last_update()
+
+
+class StaffCommitmentListView(StaffMixin, StaffExportMixin, SingleTableMixin, FilterView):
+    """All commitments, drafts included; the lists below narrow it."""
+
+    table_class = StaffCommitmentTable
+    filterset_class = StaffCommitmentFilter
+    template_name = "staff/commitment_list.html"
+    export_name = "commitments"
+    heading = _("All commitments")
+    intro = _("Every commitment, drafts included.")
+
+    def get_queryset(self):
+        return self.narrow(staff_commitments())
+
+    def narrow(self, commitments):
+        return commitments
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, intro=self.intro, **kwargs)
+
+
+class OverdueView(StaffCommitmentListView):
+    export_name = "overdue"
+    heading = _("Overdue")
+    intro = _("Target date passed, not completed or cancelled.")
+
+    def narrow(self, commitments):
+        return commitments.overdue().order_by("target_date")
+
+    def get_table_kwargs(self):
+        return {"order_by": ()}
+
+
+class StaleView(StaffCommitmentListView):
+    export_name = "stale"
+    heading = _("Stale")
+
+    @property
+    def intro(self):
+        return _("Unfinished commitments with no progress update for more than %(days)d days, oldest first.") % {
+            "days": settings.STALE_AFTER_DAYS
+        }
+
+    def narrow(self, commitments):
+        return commitments.stale(settings.STALE_AFTER_DAYS).order_by(F("last_update").asc(nulls_first=True), "title")
+
+    def get_table_kwargs(self):
+        return {"order_by": ()}
+
+
+class MineView(StaffCommitmentListView):
+    export_name = "assigned-to-me"
+    heading = _("Assigned to me")
+    intro = _("The commitments you own.")
+
+    def narrow(self, commitments):
+        return commitments.filter(owner=self.request.user)
+
+
+class DraftsView(StaffCommitmentListView):
+    export_name = "drafts"
+    heading = _("Drafts")
+    intro = _("Unpublished commitments. Editors publish them from each commitment's staff page.")
+
+    def narrow(self, commitments):
+        return commitments.filter(published=False)
+
+
+class MilestonesView(StaffMixin, StaffExportMixin, SingleTableView):
+    table_class = MilestoneTable
+    template_name = "staff/table_page.html"
+    export_name = "milestones"
+
+    def get_queryset(self):
+        horizon = timezone.localdate() + timezone.timedelta(days=settings.MILESTONE_HORIZON_DAYS)
+        return Milestone.objects.due_before(horizon).select_related("commitment")
+
+    def get_table_kwargs(self):
+        return {"today": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        intro = _("Milestones overdue, and those due in the next %(days)d days.") % {
+            "days": settings.MILESTONE_HORIZON_DAYS
+        }
+        return super().get_context_data(heading=_("Milestones"), intro=intro, **kwargs)
+
+
+class RecentChangesView(StaffMixin, StaffExportMixin, SingleTableView):
+    table_class = ChangeTable
+    template_name = "staff/table_page.html"
+    export_name = "recent-changes"
+
+    def get_queryset(self):
+        return Commitment.history.select_related("history_user")
+
+    def get_context_data(self, **kwargs):
+        intro = _("The latest edits of commitments, through any path, with who made them.")
+        return super().get_context_data(heading=_("Recently changed"), intro=intro, **kwargs)
+
+
+class RecentUpdatesView(StaffMixin, StaffExportMixin, SingleTableView):
+    table_class = UpdateTable
+    template_name = "staff/table_page.html"
+    export_name = "recent-updates"
+
+    def get_queryset(self):
+        return ProgressUpdate.objects.select_related("commitment", "author")
+
+    def get_context_data(self, **kwargs):
+        intro = _("The latest progress updates, public and internal, with who recorded them.")
+        return super().get_context_data(heading=_("Recent updates"), intro=intro, **kwargs)
+
+
+class BoardView(StaffMixin, FilterView):
+    """Commitments by status at a glance, with the lists that need attention."""
+
+    filterset_class = StaffCommitmentFilter
+    template_name = "staff/board.html"
+
+    def get_queryset(self):
+        return Commitment.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        commitments = context["filter"].qs
+        counts = dict(commitments.order_by().values_list("status").annotate(n=Count("pk")))
+        context["columns"] = [
+            (
+                status,
+                counts.get(status.value, 0),
+                commitments.filter(status=status).order_by("title")[:BOARD_COLUMN_LENGTH],
+            )
+            for status in Status
+        ]
+        today = timezone.localdate()
+        horizon = today + timezone.timedelta(days=settings.MILESTONE_HORIZON_DAYS)
+        context["attention"] = {
+            "overdue": commitments.overdue(today).count(),
+            "stale": commitments.stale(settings.STALE_AFTER_DAYS, today).count(),
+            "mine": commitments.filter(owner=self.request.user).count(),
+            "drafts": commitments.filter(published=False).count(),
+            "milestones": Milestone.objects.due_before(horizon).filter(commitment__in=commitments).count(),
+        }
+        return context
+
+
+def staff_commitment_context(request, commitment, form=None):
+    can_edit = request.user.has_perm("commitments.add_progressupdate")
+    if can_edit and form is None:
+        form = ProgressForm(commitment=commitment)
+    return {
+        "commitment": commitment,
+        "form": form if can_edit else None,
+        "can_publish": request.user.has_perm("commitments.publish_commitment"),
+        "following": Follow.objects.filter(user=request.user, commitment=commitment).exists(),
+        "timeline": status_timeline(commitment),
+        "today": timezone.localdate(),
+    }
+
+
+def get_staff_commitment(slug):
+    commitments = Commitment.objects.select_related("pillar", "theme", "source", "parent", "owner").prefetch_related(
+        "milestones",
+        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
+        Prefetch("updates", queryset=ProgressUpdate.objects.select_related("author", "source_document")),
+        "children",
+    )
+    return get_object_or_404(commitments, slug=slug)
+
+
+@permission_required(STAFF_PERMISSION)
+def commitment_detail(request, slug):
+    commitment = get_staff_commitment(slug)
+    return render(request, "staff/commitment_detail.html", staff_commitment_context(request, commitment))
+
+
+@require_POST
+@permission_required("commitments.add_progressupdate", raise_exception=True)
+def record_progress_view(request, slug):
+    commitment = get_staff_commitment(slug)
+    form = ProgressForm(request.POST, commitment=commitment)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_progress(
+                commitment=commitment,
+                author=request.user,
+                date=data["date"],
+                text=data["text"],
+                source_kind=data["source_kind"],
+                source_url=data["source_url"],
+                source_document=data["source_document"],
+                status=data["status"],
+                progress=data["progress"],
+                public=data["public"],
+                measurement=form.measurement(),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Progress recorded."))
+            return redirect("commitments:staff_commitment", slug=slug)
+    context = staff_commitment_context(request, commitment, form)
+    return render(request, "staff/commitment_detail.html", context, status=400)
+
+
+@require_POST
+@permission_required("commitments.publish_commitment", raise_exception=True)
+def publish_view(request, slug):
+    commitment = get_object_or_404(Commitment, slug=slug)
+    publish = request.POST.get("published") == "1"
+    commitment.set_published(publish)
+    messages.success(request, _("Published.") if publish else _("Returned to draft."))
+    return redirect("commitments:staff_commitment", slug=slug)
+
+
+@require_POST
+@permission_required(STAFF_PERMISSION, raise_exception=True)
+def follow_view(request, slug):
+    commitment = get_object_or_404(Commitment, slug=slug)
+    if request.POST.get("follow") == "1":
+        Follow.objects.get_or_create(user=request.user, commitment=commitment)
+        messages.success(request, _("You follow this commitment; its changes come in your daily digest."))
+    else:
+        Follow.objects.filter(user=request.user, commitment=commitment).delete()
+        messages.success(request, _("You no longer follow this commitment."))
+    return redirect("commitments:staff_commitment", slug=slug)

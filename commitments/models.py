@@ -484,7 +484,7 @@ class ProgressUpdate(models.Model):
         Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
     )
     date = models.DateField(_("date"), help_text=_("When the reported change happened or was reported."))
-    text = models.TextField(_("what happened"))
+    text = models.TextField(_("what happened"), blank=True)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     source_document = models.ForeignKey(
         SourceDocument,

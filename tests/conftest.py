@@ -17,8 +17,9 @@ CATALOGUE = (
 
 
 @pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    """Tests render templates without running collectstatic first."""
+def test_settings(settings):
+    """Tests render templates without running collectstatic first, and hash passwords quickly."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

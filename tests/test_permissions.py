@@ -1,0 +1,133 @@
+"""Every URL of the site, as every role: a new URL without a rule here fails the test."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .factories import CommitmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "viewer", "editor", "administrator"]
+PUBLIC = dict.fromkeys(ROLES, 200)
+STAFF_PAGE = {"anonymous": 302, "viewer": 200, "editor": 200, "administrator": 200}
+SLUG = "published-road"
+
+# name: (method, url arguments, expected status per role)
+RULES = {
+    "login": ("get", [], PUBLIC),
+    "logout": ("post", [], dict.fromkeys(ROLES, 302)),
+    "commitments:dashboard": ("get", [], PUBLIC),
+    "commitments:commitment_list": ("get", [], PUBLIC),
+    "commitments:commitment_detail": ("get", [SLUG], PUBLIC),
+    "commitments:commitment_feed": ("get", [SLUG], PUBLIC),
+    "commitments:pillar_list": ("get", [], PUBLIC),
+    "commitments:pillar_detail": ("get", ["pillar-road"], PUBLIC),
+    "commitments:source_list": ("get", [], PUBLIC),
+    "commitments:source_detail": ("get", ["source-road"], PUBLIC),
+    "commitments:feed": ("get", [], PUBLIC),
+    "commitments:api-commitment-list": ("get", [], PUBLIC),
+    "commitments:api-commitment-detail": ("get", [SLUG], PUBLIC),
+    "commitments:api_schema": ("get", [], PUBLIC),
+    "commitments:staff_board": ("get", [], STAFF_PAGE),
+    "commitments:staff_commitments": ("get", [], STAFF_PAGE),
+    "commitments:staff_overdue": ("get", [], STAFF_PAGE),
+    "commitments:staff_stale": ("get", [], STAFF_PAGE),
+    "commitments:staff_mine": ("get", [], STAFF_PAGE),
+    "commitments:staff_drafts": ("get", [], STAFF_PAGE),
+    "commitments:staff_milestones": ("get", [], STAFF_PAGE),
+    "commitments:staff_changes": ("get", [], STAFF_PAGE),
+    "commitments:staff_updates": ("get", [], STAFF_PAGE),
+    "commitments:staff_commitment": ("get", [SLUG], STAFF_PAGE),
+    "commitments:staff_record_progress": (
+        "post",
+        [SLUG],
+        {"anonymous": 403, "viewer": 403, "editor": 400, "administrator": 400},
+    ),
+    "commitments:staff_publish": (
+        "post",
+        [SLUG],
+        {"anonymous": 403, "viewer": 403, "editor": 302, "administrator": 302},
+    ),
+    "commitments:staff_follow": (
+        "post",
+        [SLUG],
+        {"anonymous": 403, "viewer": 302, "editor": 302, "administrator": 302},
+    ),
+}
+ADMIN_RULES = {
+    "admin:index": ("get", [], STAFF_PAGE),
+    "admin:commitments_commitment_changelist": ("get", [], STAFF_PAGE),
+    "admin:commitments_commitment_add": (
+        "get",
+        [],
+        {"anonymous": 302, "viewer": 403, "editor": 200, "administrator": 200},
+    ),
+    "admin:auth_user_changelist": ("get", [], {"anonymous": 302, "viewer": 403, "editor": 403, "administrator": 200}),
+    "admin:auth_user_add": ("get", [], {"anonymous": 302, "viewer": 403, "editor": 403, "administrator": 200}),
+}
+
+
+def site_url_names(resolver=None, namespace=""):
+    """Every named URL outside the admin, with its namespace."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from site_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_has_a_rule():
+    assert set(site_url_names()) == set(RULES), "Add the new URL to RULES with the answer each role should get."
+
+
+@pytest.fixture
+def site(db):
+    commitment = CommitmentFactory(slug=SLUG, pillar__slug="pillar-road", source__slug="source-road")
+    CommitmentFactory(slug="draft-road", published=False, source=commitment.source, pillar=commitment.pillar)
+    return {
+        "viewer": UserFactory(username="viewer", groups=["Viewers"]),
+        "editor": UserFactory(username="editor", groups=["Editors"]),
+        "administrator": UserFactory(username="administrator", groups=["Administrators"]),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_answer_everywhere(client, site, role):
+    wrong = []
+    for name, (method, args, expected) in {**RULES, **ADMIN_RULES}.items():
+        if role != "anonymous":
+            client.force_login(site[role])
+        else:
+            client.logout()
+        response = getattr(client, method)(reverse(name, args=args))
+        if response.status_code != expected[role]:
+            wrong.append(f"{name}: {response.status_code}, expected {expected[role]}")
+        if expected[role] == 302 and role == "anonymous" and method == "get":
+            assert "/login/" in response["Location"], name
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_draft_is_404_on_every_public_page(client, site, role):
+    if role != "anonymous":
+        client.force_login(site[role])
+    for name in ["commitments:commitment_detail", "commitments:commitment_feed", "commitments:api-commitment-detail"]:
+        assert client.get(reverse(name, args=["draft-road"])).status_code == 404, name
+
+
+@pytest.mark.parametrize(
+    "name", ["commitments:staff_record_progress", "commitments:staff_publish", "commitments:staff_follow", "logout"]
+)
+def test_state_changing_urls_refuse_get(client, site, name):
+    client.force_login(site["administrator"])
+    args = [SLUG] if name.startswith("commitments:") else []
+    assert client.get(reverse(name, args=args)).status_code == 405
+
+
+def test_signed_in_user_without_role_gets_403_on_staff_pages(client, django_user_model):
+    user = django_user_model.objects.create_user("plain", password="a-long-test-password")
+    client.force_login(user)
+    assert client.get(reverse("commitments:staff_board")).status_code == 403

@@ -1,0 +1,345 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from commitments.models import Commitment, Measurement, ProgressUpdate
+from commitments.vocabulary import ProgressMethod, Status
+
+from .factories import (
+    CommitmentFactory,
+    IndicatorFactory,
+    MilestoneFactory,
+    ProgressUpdateFactory,
+    SourceDocumentFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def progress_form(**overrides):
+    data = {
+        "date": "2025-06-01",
+        "text": "The contractor finished the survey.",
+        "source_url": "https://example.org/survey",
+        "source_kind": "implementing_agency",
+        "status": "in_progress",
+        "progress": "25",
+        "public": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def record_url(commitment):
+    return reverse("commitments:staff_record_progress", args=[commitment.slug])
+
+
+def test_editor_records_progress_and_moves_status_in_one_step(client, editor):
+    commitment = CommitmentFactory(status=Status.PLANNED, progress=None)
+    client.force_login(editor)
+    response = client.post(record_url(commitment), progress_form())
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.status == Status.IN_PROGRESS
+    assert commitment.progress == 25
+    update = ProgressUpdate.objects.get(commitment=commitment)
+    assert (update.status, update.progress, update.author, update.public) == (Status.IN_PROGRESS, 25, editor, True)
+
+
+def test_status_change_without_a_note_is_refused(client, editor):
+    commitment = CommitmentFactory(status=Status.PLANNED, progress=None)
+    client.force_login(editor)
+    response = client.post(record_url(commitment), progress_form(text=""))
+    assert response.status_code == 400
+    assert "A status change needs a note" in response.content.decode()
+    commitment.refresh_from_db()
+    assert commitment.status == Status.PLANNED
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_progress_only_update_may_have_no_note(client, editor):
+    commitment = CommitmentFactory(status=Status.IN_PROGRESS, progress=10)
+    client.force_login(editor)
+    client.post(record_url(commitment), progress_form(text="", progress="30"))
+    commitment.refresh_from_db()
+    assert commitment.progress == 30
+
+
+def test_update_without_source_is_refused_and_input_kept(client, editor):
+    commitment = CommitmentFactory()
+    client.force_login(editor)
+    response = client.post(record_url(commitment), progress_form(source_url="", text="Kept text"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Give a source link or choose a source document." in page
+    assert "Kept text" in page
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_completing_sets_the_completion_date(client, editor):
+    commitment = CommitmentFactory(status=Status.IN_PROGRESS)
+    client.force_login(editor)
+    client.post(record_url(commitment), progress_form(status="completed", progress="100", date="2025-07-01"))
+    commitment.refresh_from_db()
+    assert commitment.status == Status.COMPLETED
+    assert commitment.completion_date == datetime.date(2025, 7, 1)
+
+
+def test_measurement_recorded_with_the_update(client, editor):
+    commitment = CommitmentFactory()
+    indicator = IndicatorFactory(commitment=commitment)
+    client.force_login(editor)
+    data = progress_form(indicator=indicator.pk, value="420", as_of="2025-05-31")
+    assert client.post(record_url(commitment), data).status_code == 302
+    measurement = Measurement.objects.get(indicator=indicator)
+    assert measurement.value == 420
+    assert measurement.as_of == datetime.date(2025, 5, 31)
+    assert measurement.source_url == "https://example.org/survey"
+
+
+def test_negative_count_measurement_refused_and_nothing_written(client, editor):
+    commitment = CommitmentFactory(status=Status.PLANNED)
+    indicator = IndicatorFactory(commitment=commitment)
+    client.force_login(editor)
+    response = client.post(record_url(commitment), progress_form(indicator=indicator.pk, value="-4"))
+    assert response.status_code == 400
+    assert "A count or amount cannot be negative." in response.content.decode()
+    commitment.refresh_from_db()
+    assert commitment.status == Status.PLANNED
+    assert not ProgressUpdate.objects.exists()
+    assert not Measurement.objects.exists()
+
+
+def test_value_without_indicator_is_refused(client, editor):
+    commitment = CommitmentFactory()
+    client.force_login(editor)
+    response = client.post(record_url(commitment), progress_form(value="5"))
+    assert "Choose the indicator this value measures." in response.content.decode()
+
+
+def test_viewer_cannot_record_progress(client, viewer):
+    commitment = CommitmentFactory(status=Status.PLANNED)
+    client.force_login(viewer)
+    assert client.post(record_url(commitment), progress_form()).status_code == 403
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_viewer_sees_no_progress_form(client, viewer):
+    commitment = CommitmentFactory()
+    client.force_login(viewer)
+    page = client.get(reverse("commitments:staff_commitment", args=[commitment.slug])).content.decode()
+    assert "Record progress" not in page
+    assert "Publish" not in page and "Return to draft" not in page
+
+
+def test_record_progress_refuses_get(client, editor):
+    client.force_login(editor)
+    assert client.get(record_url(CommitmentFactory())).status_code == 405
+
+
+def test_parent_progress_is_the_weighted_average_of_children(client, editor):
+    parent = CommitmentFactory(progress_method=ProgressMethod.CHILDREN, progress=None)
+    first = CommitmentFactory(parent=parent, weight=3, progress=0)
+    CommitmentFactory(parent=parent, weight=1, progress=None)  # counts as 0
+    client.force_login(editor)
+    client.post(record_url(first), progress_form(progress="80"))
+    parent.refresh_from_db()
+    assert parent.progress == 60  # (3 * 80 + 1 * 0) / 4
+
+
+def test_roll_up_climbs_every_level(client, editor):
+    top = CommitmentFactory(progress_method=ProgressMethod.CHILDREN, progress=None)
+    middle = CommitmentFactory(parent=top, progress_method=ProgressMethod.CHILDREN, progress=None)
+    leaf = CommitmentFactory(parent=middle, progress=0)
+    client.force_login(editor)
+    client.post(record_url(leaf), progress_form(progress="50"))
+    middle.refresh_from_db()
+    top.refresh_from_db()
+    assert (middle.progress, top.progress) == (50, 50)
+
+
+def test_milestone_rule_counts_completed_milestones(editor, client):
+    commitment = CommitmentFactory(progress_method=ProgressMethod.MILESTONES, progress=None)
+    MilestoneFactory(commitment=commitment, completed_date=datetime.date(2025, 1, 1))
+    MilestoneFactory(commitment=commitment)
+    MilestoneFactory(commitment=commitment)
+    MilestoneFactory(commitment=commitment, completed_date=datetime.date(2025, 2, 1))
+    client.force_login(editor)
+    client.post(record_url(commitment), progress_form(progress=""))
+    commitment.refresh_from_db()
+    assert commitment.progress == 50
+
+
+def test_computed_progress_cannot_be_set_by_hand(client, editor):
+    commitment = CommitmentFactory(progress_method=ProgressMethod.CHILDREN, progress=None)
+    client.force_login(editor)
+    response = client.post(record_url(commitment), progress_form(progress="90"))
+    assert response.status_code == 400
+    assert "cannot be set by hand" in response.content.decode()
+
+
+def test_admin_milestone_edit_rolls_progress_up(client, editor):
+    commitment = CommitmentFactory(progress_method=ProgressMethod.MILESTONES, progress=None)
+    milestone = MilestoneFactory(commitment=commitment)
+    MilestoneFactory(commitment=commitment)
+    client.force_login(editor)
+    url = reverse("admin:commitments_milestone_change", args=[milestone.pk])
+    data = {"commitment": commitment.pk, "title": milestone.title, "due_date": "2026-01-01"}
+    data.update(completed_date="2025-12-01", order="0")
+    assert client.post(url, data).status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.progress == 50
+
+
+def test_public_page_states_the_progress_rule_and_weights(client):
+    parent = CommitmentFactory(progress_method=ProgressMethod.CHILDREN, progress=0)
+    CommitmentFactory(parent=parent, weight=2.5, title="Heavier part")
+    page = client.get(parent.get_absolute_url()).content.decode()
+    assert "weighted average" in page
+    assert "counts as 0" in page
+    assert "Heavier part" in page and "2.5" in page
+
+
+def test_board_groups_by_status_and_filters_by_owner(client, viewer):
+    owner = UserFactory(username="owner", is_staff=True)
+    CommitmentFactory(title="Owned road", status=Status.STALLED, owner=owner)
+    CommitmentFactory(title="Other road", status=Status.STALLED)
+    client.force_login(viewer)
+    page = client.get(reverse("commitments:staff_board"), {"owner": owner.pk}).content.decode()
+    assert "Owned road" in page
+    assert "Other road" not in page
+
+
+def test_overdue_list_shows_only_late_unfinished(client, viewer):
+    CommitmentFactory(title="Late one", target_date=TODAY - datetime.timedelta(days=3))
+    CommitmentFactory(title="On time", target_date=TODAY + datetime.timedelta(days=30))
+    client.force_login(viewer)
+    page = client.get(reverse("commitments:staff_overdue")).content.decode()
+    assert "Late one" in page and "On time" not in page
+
+
+def test_stale_list_oldest_first_and_skips_watched(client, viewer, settings):
+    settings.STALE_AFTER_DAYS = 90
+    old = CommitmentFactory(title="Forgotten long ago")
+    ProgressUpdateFactory(commitment=old, date=TODAY - datetime.timedelta(days=400))
+    older_but_newer = CommitmentFactory(title="Forgotten recently")
+    ProgressUpdateFactory(commitment=older_but_newer, date=TODAY - datetime.timedelta(days=120))
+    watched = CommitmentFactory(title="Watched one")
+    ProgressUpdateFactory(commitment=watched, date=TODAY - datetime.timedelta(days=5))
+    CommitmentFactory(title="Never updated")
+    client.force_login(viewer)
+    page = client.get(reverse("commitments:staff_stale")).content.decode()
+    assert "Watched one" not in page
+    assert page.index("Never updated") < page.index("Forgotten long ago") < page.index("Forgotten recently")
+
+
+def test_stale_threshold_is_configurable(client, viewer, settings):
+    commitment = CommitmentFactory(title="Quiet for a month")
+    ProgressUpdateFactory(commitment=commitment, date=TODAY - datetime.timedelta(days=30))
+    client.force_login(viewer)
+    settings.STALE_AFTER_DAYS = 60
+    assert "Quiet for a month" not in client.get(reverse("commitments:staff_stale")).content.decode()
+    settings.STALE_AFTER_DAYS = 20
+    assert "Quiet for a month" in client.get(reverse("commitments:staff_stale")).content.decode()
+
+
+def test_assigned_to_me_lists_only_my_commitments(client, editor):
+    CommitmentFactory(title="Mine", owner=editor)
+    CommitmentFactory(title="Theirs")
+    client.force_login(editor)
+    page = client.get(reverse("commitments:staff_mine")).content.decode()
+    assert "Mine" in page and "Theirs" not in page
+
+
+def test_milestones_page_lists_overdue_and_coming_up(client, viewer):
+    MilestoneFactory(title="Missed step", due_date=TODAY - datetime.timedelta(days=2))
+    MilestoneFactory(title="Next step", due_date=TODAY + datetime.timedelta(days=30))
+    MilestoneFactory(title="Far step", due_date=TODAY + datetime.timedelta(days=200))
+    MilestoneFactory(title="Done step", due_date=TODAY, completed_date=TODAY)
+    client.force_login(viewer)
+    page = client.get(reverse("commitments:staff_milestones")).content.decode()
+    assert "Missed step" in page and "Next step" in page
+    assert "Far step" not in page and "Done step" not in page
+    assert "Overdue" in page and "Coming up" in page
+
+
+def test_recent_changes_show_who_made_them(client, editor):
+    commitment = CommitmentFactory(title="Changed road", status=Status.PLANNED)
+    client.force_login(editor)
+    client.post(record_url(commitment), progress_form())
+    page = client.get(reverse("commitments:staff_changes")).content.decode()
+    assert "Changed road" in page and "editor" in page
+
+
+def test_drafts_list_and_publish(client, editor):
+    draft = CommitmentFactory(title="Draft road", published=False)
+    CommitmentFactory(title="Public road")
+    client.force_login(editor)
+    page = client.get(reverse("commitments:staff_drafts")).content.decode()
+    assert "Draft road" in page and "Public road" not in page
+    client.post(reverse("commitments:staff_publish", args=[draft.slug]), {"published": "1"})
+    draft.refresh_from_db()
+    assert draft.published
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    client.post(reverse("commitments:staff_publish", args=[draft.slug]), {"published": "0"})
+    draft.refresh_from_db()
+    assert not draft.published
+
+
+def test_viewer_cannot_publish(client, viewer):
+    draft = CommitmentFactory(published=False)
+    client.force_login(viewer)
+    assert client.post(reverse("commitments:staff_publish", args=[draft.slug]), {"published": "1"}).status_code == 403
+    draft.refresh_from_db()
+    assert not draft.published
+
+
+def test_staff_page_shows_drafts_and_internal_notes(client, viewer):
+    draft = CommitmentFactory(published=False, internal_notes="Ask the ministry again")
+    ProgressUpdateFactory(commitment=draft, public=False, text="Internal check-in")
+    client.force_login(viewer)
+    page = client.get(reverse("commitments:staff_commitment", args=[draft.slug])).content.decode()
+    assert "Ask the ministry again" in page and "Internal check-in" in page
+
+
+def test_staff_lists_export_csv(client, viewer):
+    CommitmentFactory(title="Exported road", target_date=TODAY - datetime.timedelta(days=1))
+    client.force_login(viewer)
+    response = client.get(reverse("commitments:staff_overdue"), {"_export": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "Exported road" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["staff_board", "staff_commitments", "staff_overdue", "staff_stale", "staff_mine", "staff_drafts", "staff_milestones",
+     "staff_changes", "staff_updates"],
+)  # fmt: skip
+def test_staff_lists_issue_a_fixed_number_of_queries(client, viewer, django_assert_max_num_queries, name):
+    def page_queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(f"commitments:{name}")).status_code == 200
+        return len(queries)
+
+    source = SourceDocumentFactory()
+    client.force_login(viewer)
+
+    def add(n):
+        for _ in range(n):
+            c = CommitmentFactory(source=source, owner=viewer, target_date=TODAY - datetime.timedelta(days=1))
+            MilestoneFactory(commitment=c, due_date=TODAY)
+            ProgressUpdateFactory(commitment=c, date=TODAY - datetime.timedelta(days=200))
+
+    add(3)
+    small = page_queries()
+    add(40)
+    assert page_queries() == small
+    assert Commitment.objects.count() == 43

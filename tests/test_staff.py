@@ -317,8 +317,10 @@ def test_staff_lists_export_csv(client, viewer):
 
 @pytest.mark.parametrize(
     "name",
-    ["staff_board", "staff_commitments", "staff_overdue", "staff_stale", "staff_mine", "staff_drafts", "staff_milestones",
-     "staff_changes", "staff_updates"],
+    [
+        "staff_board", "staff_commitments", "staff_overdue", "staff_stale", "staff_mine", "staff_drafts",
+        "staff_milestones", "staff_changes", "staff_updates",
+    ],
 )  # fmt: skip
 def test_staff_lists_issue_a_fixed_number_of_queries(client, viewer, django_assert_max_num_queries, name):
     def page_queries():

@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
+from .concurrency import StaleEdit, lock_current
 from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
 from .services import refresh_progress
 
@@ -94,8 +97,36 @@ def unpublish(modeladmin, request, queryset):
     )
 
 
+class CommitmentAdminForm(forms.ModelForm):
+    """Carries the version the editor opened, so a save over someone else's is refused (concurrency.py)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Commitment
+        fields = ["title"]  # the admin replaces this with the fields of CommitmentAdmin.fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            try:
+                lock_current(self.instance.pk, data.get("expected_version"))
+            except StaleEdit as stale:
+                self.data = self.data.copy()
+                self.data["expected_version"] = stale.current.version
+                raise
+        return data
+
+
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(SimpleHistoryAdmin):
+    form = CommitmentAdminForm
+    history_list_display = ["status_label", "progress", "published", "version"]
     list_display = ["title", "pillar", "party", "status", "progress", "target_date", "last_update", "published"]
     list_filter = ["pillar", "theme", "party", "status", "kind", "published"]
     list_select_related = ["pillar"]
@@ -106,7 +137,7 @@ class CommitmentAdmin(admin.ModelAdmin):
     inlines = [MilestoneInline, IndicatorInline, ProgressUpdateInline]
     readonly_fields = ["quote_start", "created", "updated"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "published", "owner"]}),
+        (None, {"fields": ["title", "slug", "summary", "published", "owner", "expected_version"]}),
         (_("Classification"), {"fields": ["pillar", "theme", "party", "kind", ("parent", "weight")]}),
         (_("Progress"), {"fields": ["status", ("progress", "progress_method"), "last_verified"]}),
         (_("Dates"), {"fields": [("start_date", "target_date", "completion_date")]}),
@@ -122,6 +153,10 @@ class CommitmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("last update"), ordering="last_update_date")
     def last_update(self, obj):
         return obj.last_update_date
+
+    @admin.display(description=_("status"))
+    def status_label(self, obj):
+        return obj.get_status_display()
 
     def has_publish_permission(self, request):
         return request.user.has_perm("commitments.publish_commitment")
@@ -144,7 +179,7 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "commitment", "unit", "measure", "key", "target_value"]
     list_filter = ["measure", "key"]
     list_select_related = ["commitment"]
@@ -155,7 +190,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(SimpleHistoryAdmin):
     list_display = ["title", "commitment", "due_date", "completed_date"]
     list_select_related = ["commitment"]
     search_fields = ["title", "commitment__title"]
@@ -167,7 +202,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "value", "as_of"]
     list_select_related = ["indicator"]
     search_fields = ["indicator__name"]
@@ -175,7 +210,7 @@ class MeasurementAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
     list_display = ["commitment", "date", "status", "progress", "source_kind", "public", "author"]
     list_filter = ["status", "source_kind", "public"]
     list_select_related = ["commitment", "author"]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import StaleEdit
 from .models import Indicator, SourceDocument
 from .vocabulary import SourceKind, Status
 
@@ -37,8 +38,11 @@ class ProgressForm(forms.Form):
         help_text=_("Defaults to the date above."),
     )
 
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
     def __init__(self, *args, commitment, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = commitment.version
         self.fields["indicator"].queryset = commitment.indicators.all()
         self.fields["status"].initial = commitment.status
         self.fields["source_document"].initial = commitment.source_id
@@ -61,5 +65,12 @@ class ProgressForm(forms.Form):
 
     def add_service_errors(self, error: ValidationError):
         """Show a rule broken inside the service next to the field it concerns, or at the top."""
+        if isinstance(error, StaleEdit):
+            # A second deliberate save, after reading what changed, goes through.
+            self.data = self.data.copy()
+            self.data["version"] = error.current.version
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
         for field, messages in error.message_dict.items():
             self.add_error(field if field in self.fields else None, messages)

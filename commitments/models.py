@@ -221,6 +221,9 @@ class Commitment(models.Model):
     aiddata_id = models.CharField(_("AidData record id"), max_length=50, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Goes up by one on every save; stale edits are refused.")
+    )
 
     objects = CommitmentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated"])
@@ -260,6 +263,14 @@ class Commitment(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Every save bumps the version, so a form opened before it can tell it is stale (see concurrency.py).
+        if self.pk is not None:
+            self.version += 1
+            if update_fields is not None:
+                update_fields = {*update_fields, "version"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
         return reverse("commitments:commitment_detail", args=[self.slug])

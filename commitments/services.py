@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .concurrency import lock_current
 from .models import Commitment, Measurement, ProgressUpdate
 from .vocabulary import ProgressMethod, Status
 
@@ -34,13 +35,15 @@ def record_progress(
     source_url="",
     source_document=None,
     measurement=None,
+    expected_version=None,
 ):
     """Record a dated, sourced update and move the commitment's status and progress with it.
 
     `progress=None` leaves the figure as it is. `measurement` is an optional
-    (indicator, value, as_of) recorded from the same source.
+    (indicator, value, as_of) recorded from the same source. With
+    `expected_version`, a commitment saved by someone else since is refused (StaleEdit).
     """
-    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    commitment = lock_current(commitment.pk, expected_version)
     if status != commitment.status and not text.strip():
         raise ValidationError({"text": _("A status change needs a note saying what happened and why.")})
     if progress is not None and commitment.progress_method != ProgressMethod.MANUAL:

@@ -35,6 +35,11 @@ def progress_form(**overrides):
     return data
 
 
+def post_progress(client, commitment, **overrides):
+    commitment.refresh_from_db()
+    return client.post(record_url(commitment), progress_form(version=commitment.version, **overrides))
+
+
 def record_url(commitment):
     return reverse("commitments:staff_record_progress", args=[commitment.slug])
 
@@ -42,7 +47,7 @@ def record_url(commitment):
 def test_editor_records_progress_and_moves_status_in_one_step(client, editor):
     commitment = CommitmentFactory(status=Status.PLANNED, progress=None)
     client.force_login(editor)
-    response = client.post(record_url(commitment), progress_form())
+    response = post_progress(client, commitment)
     assert response.status_code == 302
     commitment.refresh_from_db()
     assert commitment.status == Status.IN_PROGRESS
@@ -54,7 +59,7 @@ def test_editor_records_progress_and_moves_status_in_one_step(client, editor):
 def test_status_change_without_a_note_is_refused(client, editor):
     commitment = CommitmentFactory(status=Status.PLANNED, progress=None)
     client.force_login(editor)
-    response = client.post(record_url(commitment), progress_form(text=""))
+    response = post_progress(client, commitment, text="")
     assert response.status_code == 400
     assert "A status change needs a note" in response.content.decode()
     commitment.refresh_from_db()
@@ -65,7 +70,7 @@ def test_status_change_without_a_note_is_refused(client, editor):
 def test_progress_only_update_may_have_no_note(client, editor):
     commitment = CommitmentFactory(status=Status.IN_PROGRESS, progress=10)
     client.force_login(editor)
-    client.post(record_url(commitment), progress_form(text="", progress="30"))
+    post_progress(client, commitment, text="", progress="30")
     commitment.refresh_from_db()
     assert commitment.progress == 30
 
@@ -73,7 +78,7 @@ def test_progress_only_update_may_have_no_note(client, editor):
 def test_update_without_source_is_refused_and_input_kept(client, editor):
     commitment = CommitmentFactory()
     client.force_login(editor)
-    response = client.post(record_url(commitment), progress_form(source_url="", text="Kept text"))
+    response = post_progress(client, commitment, source_url="", text="Kept text")
     assert response.status_code == 400
     page = response.content.decode()
     assert "Give a source link or choose a source document." in page
@@ -84,7 +89,7 @@ def test_update_without_source_is_refused_and_input_kept(client, editor):
 def test_completing_sets_the_completion_date(client, editor):
     commitment = CommitmentFactory(status=Status.IN_PROGRESS)
     client.force_login(editor)
-    client.post(record_url(commitment), progress_form(status="completed", progress="100", date="2025-07-01"))
+    post_progress(client, commitment, status="completed", progress="100", date="2025-07-01")
     commitment.refresh_from_db()
     assert commitment.status == Status.COMPLETED
     assert commitment.completion_date == datetime.date(2025, 7, 1)
@@ -94,8 +99,8 @@ def test_measurement_recorded_with_the_update(client, editor):
     commitment = CommitmentFactory()
     indicator = IndicatorFactory(commitment=commitment)
     client.force_login(editor)
-    data = progress_form(indicator=indicator.pk, value="420", as_of="2025-05-31")
-    assert client.post(record_url(commitment), data).status_code == 302
+    response = post_progress(client, commitment, indicator=indicator.pk, value="420", as_of="2025-05-31")
+    assert response.status_code == 302
     measurement = Measurement.objects.get(indicator=indicator)
     assert measurement.value == 420
     assert measurement.as_of == datetime.date(2025, 5, 31)
@@ -106,7 +111,7 @@ def test_negative_count_measurement_refused_and_nothing_written(client, editor):
     commitment = CommitmentFactory(status=Status.PLANNED)
     indicator = IndicatorFactory(commitment=commitment)
     client.force_login(editor)
-    response = client.post(record_url(commitment), progress_form(indicator=indicator.pk, value="-4"))
+    response = post_progress(client, commitment, indicator=indicator.pk, value="-4")
     assert response.status_code == 400
     assert "A count or amount cannot be negative." in response.content.decode()
     commitment.refresh_from_db()
@@ -118,14 +123,14 @@ def test_negative_count_measurement_refused_and_nothing_written(client, editor):
 def test_value_without_indicator_is_refused(client, editor):
     commitment = CommitmentFactory()
     client.force_login(editor)
-    response = client.post(record_url(commitment), progress_form(value="5"))
+    response = post_progress(client, commitment, value="5")
     assert "Choose the indicator this value measures." in response.content.decode()
 
 
 def test_viewer_cannot_record_progress(client, viewer):
     commitment = CommitmentFactory(status=Status.PLANNED)
     client.force_login(viewer)
-    assert client.post(record_url(commitment), progress_form()).status_code == 403
+    assert post_progress(client, commitment).status_code == 403
     assert not ProgressUpdate.objects.exists()
 
 
@@ -147,7 +152,7 @@ def test_parent_progress_is_the_weighted_average_of_children(client, editor):
     first = CommitmentFactory(parent=parent, weight=3, progress=0)
     CommitmentFactory(parent=parent, weight=1, progress=None)  # counts as 0
     client.force_login(editor)
-    client.post(record_url(first), progress_form(progress="80"))
+    post_progress(client, first, progress="80")
     parent.refresh_from_db()
     assert parent.progress == 60  # (3 * 80 + 1 * 0) / 4
 
@@ -157,7 +162,7 @@ def test_roll_up_climbs_every_level(client, editor):
     middle = CommitmentFactory(parent=top, progress_method=ProgressMethod.CHILDREN, progress=None)
     leaf = CommitmentFactory(parent=middle, progress=0)
     client.force_login(editor)
-    client.post(record_url(leaf), progress_form(progress="50"))
+    post_progress(client, leaf, progress="50")
     middle.refresh_from_db()
     top.refresh_from_db()
     assert (middle.progress, top.progress) == (50, 50)
@@ -170,7 +175,7 @@ def test_milestone_rule_counts_completed_milestones(editor, client):
     MilestoneFactory(commitment=commitment)
     MilestoneFactory(commitment=commitment, completed_date=datetime.date(2025, 2, 1))
     client.force_login(editor)
-    client.post(record_url(commitment), progress_form(progress=""))
+    post_progress(client, commitment, progress="")
     commitment.refresh_from_db()
     assert commitment.progress == 50
 
@@ -178,7 +183,7 @@ def test_milestone_rule_counts_completed_milestones(editor, client):
 def test_computed_progress_cannot_be_set_by_hand(client, editor):
     commitment = CommitmentFactory(progress_method=ProgressMethod.CHILDREN, progress=None)
     client.force_login(editor)
-    response = client.post(record_url(commitment), progress_form(progress="90"))
+    response = post_progress(client, commitment, progress="90")
     assert response.status_code == 400
     assert "cannot be set by hand" in response.content.decode()
 
@@ -271,7 +276,7 @@ def test_milestones_page_lists_overdue_and_coming_up(client, viewer):
 def test_recent_changes_show_who_made_them(client, editor):
     commitment = CommitmentFactory(title="Changed road", status=Status.PLANNED)
     client.force_login(editor)
-    client.post(record_url(commitment), progress_form())
+    post_progress(client, commitment)
     page = client.get(reverse("commitments:staff_changes")).content.decode()
     assert "Changed road" in page and "editor" in page
 

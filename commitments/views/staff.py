@@ -236,6 +236,7 @@ def record_progress_view(request, slug):
                 progress=data["progress"],
                 public=data["public"],
                 measurement=form.measurement(),
+                expected_version=data["version"],
             )
         except ValidationError as error:
             form.add_service_errors(error)

@@ -1,0 +1,187 @@
+"""No edit is lost: stale forms are refused with what changed, and concurrent writers all land."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from commitments.models import Commitment, ProgressUpdate
+from commitments.vocabulary import Status
+
+from .factories import CommitmentFactory, UserFactory
+from .test_admin import add_form
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+WRITER = ROOT / "tests" / "concurrent_writer.py"
+WRITERS, WRITES_EACH = 4, 15
+
+
+def change_form(commitment, version, **overrides):
+    data = add_form(commitment.pillar, commitment.source, slug=commitment.slug, expected_version=str(version))
+    for prefix in ("milestones", "indicators", "updates"):
+        data[f"{prefix}-TOTAL_FORMS"] = "0"
+    data.update(overrides)
+    return data
+
+
+def test_second_admin_save_is_refused_with_the_changes_and_input_kept(client, editor):
+    other = UserFactory(username="other-editor", groups=["Editors"])
+    commitment = CommitmentFactory(status=Status.PLANNED)
+    opened_at = commitment.version
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+
+    client.force_login(other)
+    first = client.post(url, change_form(commitment, opened_at, status="in_progress", title="First title"))
+    assert first.status_code == 302
+
+    client.force_login(editor)
+    second = client.post(url, change_form(commitment, opened_at, status="stalled", title="Second title"))
+    page = second.content.decode()
+    assert second.status_code == 200
+    assert "Someone else saved this commitment while you were editing it (other-editor" in page
+    assert "status: Planned → In progress" in page
+    assert "title: Commitment" in page and "→ First title" in page
+    assert 'value="Second title"' in page  # what the second editor typed is still there
+    commitment.refresh_from_db()
+    assert (commitment.title, commitment.status) == ("First title", Status.IN_PROGRESS)
+
+
+def test_admin_save_after_reading_the_changes_goes_through(client, editor):
+    commitment = CommitmentFactory()
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    client.force_login(editor)
+    stale_version = commitment.version
+    Commitment.objects.get(pk=commitment.pk).save()
+    refused = client.post(url, change_form(commitment, stale_version, title="Mine"))
+    assert refused.status_code == 200
+    fresh_version = refused.context["adminform"].form.data["expected_version"]
+    assert client.post(url, change_form(commitment, fresh_version, title="Mine")).status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.title == "Mine"
+
+
+def test_second_staff_progress_save_is_refused_and_input_kept(client, editor):
+    commitment = CommitmentFactory(status=Status.PLANNED, progress=None)
+    opened_at = commitment.version
+    url = reverse("commitments:staff_record_progress", args=[commitment.slug])
+    data = {
+        "date": "2025-06-01",
+        "source_url": "https://example.org/a",
+        "source_kind": "media_report",
+        "public": "on",
+        "version": opened_at,
+    }
+    client.force_login(editor)
+    assert client.post(url, {**data, "text": "First", "status": "in_progress", "progress": "10"}).status_code == 302
+    second = client.post(url, {**data, "text": "My careful note", "status": "stalled", "progress": "5"})
+    page = second.content.decode()
+    assert second.status_code == 400
+    assert "Someone else saved this commitment" in page
+    assert "status: Planned → In progress" in page
+    assert "My careful note" in page
+    assert ProgressUpdate.objects.filter(commitment=commitment).count() == 1
+    commitment.refresh_from_db()
+    assert commitment.status == Status.IN_PROGRESS
+
+
+def test_every_save_bumps_the_version():
+    commitment = CommitmentFactory()
+    start = commitment.version
+    commitment.set_published(False)
+    commitment.refresh_from_db()
+    assert commitment.version == start + 1
+
+
+def test_sqlite_runs_in_wal_with_full_sync_and_immediate_transactions(tmp_path):
+    """A connection opened with the project's SQLite options, whichever database this run uses."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from tracker.settings import SQLITE_OPTIONS
+
+    wrapper = DatabaseWrapper(
+        {**connection.settings_dict, "NAME": str(tmp_path / "db.sqlite3"), "OPTIONS": SQLITE_OPTIONS}
+    )
+    try:
+        with wrapper.cursor() as cursor:
+            assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert cursor.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+            assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert wrapper.transaction_mode == "IMMEDIATE"
+    finally:
+        wrapper.close()
+
+
+@pytest.fixture
+def scratch_database(tmp_path):
+    """A database of its own for writer processes: a SQLite file, or a fresh PostgreSQL database."""
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'concurrency.sqlite3'}"
+        return
+    import psycopg
+
+    params = connection.settings_dict
+    admin_url = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as pg:
+        pg.execute("DROP DATABASE IF EXISTS tracker_concurrency")
+        pg.execute("CREATE DATABASE tracker_concurrency")
+    yield f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/tracker_concurrency"
+    with psycopg.connect(admin_url, autocommit=True) as pg:
+        pg.execute("DROP DATABASE IF EXISTS tracker_concurrency WITH (FORCE)")
+
+
+def run(database_url, *args):
+    env = {**os.environ, "DATABASE_URL": database_url}
+    return subprocess.run([sys.executable, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def count_rows(database_url, sql):
+    if database_url.startswith("sqlite"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            return db.execute(sql).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(database_url) as pg:
+        return pg.execute(sql).fetchone()[0]
+
+
+def test_concurrent_writer_processes_lose_nothing(scratch_database):
+    migrate = run(scratch_database, "manage.py", "migrate", "--noinput")
+    assert migrate.returncode == 0, migrate.stderr
+    assert run(scratch_database, str(WRITER), "setup").returncode == 0
+
+    env = {**os.environ, "DATABASE_URL": scratch_database}
+    writers = [
+        subprocess.Popen(
+            [sys.executable, str(WRITER), "write", "--writer", str(n), "--count", str(WRITES_EACH), "--pause", "0.02"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for n in range(WRITERS)
+    ]
+    results = []
+    for writer in writers:
+        out, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err
+        assert "database is locked" not in err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+
+    total = WRITERS * WRITES_EACH
+    assert sum(r["landed"] for r in results) == total
+    assert count_rows(scratch_database, "SELECT COUNT(*) FROM commitments_progressupdate") == total
+    texts = count_rows(scratch_database, "SELECT COUNT(DISTINCT text) FROM commitments_progressupdate")
+    assert texts == total  # every writer's every update is there, none overwritten
+    # One save per landed update, on top of the version the commitment was created with.
+    assert count_rows(scratch_database, "SELECT version FROM commitments_commitment") == 1 + total
+    if scratch_database.startswith("sqlite"):
+        assert count_rows(scratch_database, "PRAGMA journal_mode") == "wal"

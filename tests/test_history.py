@@ -1,0 +1,102 @@
+import copy
+
+import pytest
+from django.urls import reverse
+
+from commitments.catalogue import import_catalogue, read_catalogue
+from commitments.models import Commitment
+from commitments.vocabulary import Status
+
+from .conftest import CATALOGUE
+from .factories import CommitmentFactory, MilestoneFactory, UserFactory
+from .test_concurrency import change_form
+
+pytestmark = pytest.mark.django_db
+
+
+def statuses(commitment):
+    return list(commitment.history.order_by("history_id").values_list("status", flat=True))
+
+
+def test_admin_status_change_is_recorded_with_its_author(client, editor):
+    commitment = CommitmentFactory(status=Status.PLANNED)
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    client.post(url, change_form(commitment, commitment.version, status="stalled"))
+    latest = commitment.history.latest()
+    assert (latest.status, latest.history_user, latest.prev_record.status) == (Status.STALLED, editor, Status.PLANNED)
+
+
+def test_staff_form_status_change_is_recorded(client, editor):
+    commitment = CommitmentFactory(status=Status.PLANNED)
+    client.force_login(editor)
+    url = reverse("commitments:staff_record_progress", args=[commitment.slug])
+    data = {
+        "date": "2025-06-01",
+        "text": "Started.",
+        "source_url": "https://example.org",
+        "source_kind": "media_report",
+    }
+    client.post(url, {**data, "status": "in_progress", "version": commitment.version})
+    assert statuses(commitment)[-1] == Status.IN_PROGRESS
+    assert commitment.history.latest().history_user == editor
+
+
+def test_import_status_change_is_recorded():
+    data = read_catalogue(CATALOGUE)
+    import_catalogue(data=copy.deepcopy(data))
+    entry = next(e for e in data["commitments"] if e["slug"] == "kkh-phase-ii-realignment")
+    entry["status"] = "stalled"
+    import_catalogue(data=data)
+    assert statuses(Commitment.objects.get(slug="kkh-phase-ii-realignment")) == [Status.IN_PROGRESS, Status.STALLED]
+
+
+def test_milestones_and_updates_keep_history_too(client, editor):
+    milestone = MilestoneFactory(title="Survey")
+    milestone.title = "Survey done"
+    milestone.save()
+    assert [h.title for h in milestone.history.order_by("history_id")] == ["Survey", "Survey done"]
+
+
+def test_admin_shows_an_objects_history(client, editor):
+    commitment = CommitmentFactory(status=Status.PLANNED)
+    commitment.status = Status.IN_PROGRESS
+    commitment.save()
+    client.force_login(editor)
+    response = client.get(reverse("admin:commitments_commitment_history", args=[commitment.pk]))
+    assert response.status_code == 200
+    assert "In progress" in response.content.decode()
+
+
+def test_staff_page_shows_status_history_with_authors(client, editor):
+    commitment = CommitmentFactory(status=Status.PLANNED)
+    client.force_login(editor)
+    url = reverse("commitments:staff_record_progress", args=[commitment.slug])
+    data = {
+        "date": "2025-06-01",
+        "text": "Started.",
+        "source_url": "https://example.org",
+        "source_kind": "media_report",
+    }
+    client.post(url, {**data, "status": "in_progress", "version": commitment.version})
+    page = client.get(reverse("commitments:staff_commitment", args=[commitment.slug])).content.decode()
+    assert "Planned" in page and "→ <strong>In progress</strong>" in page and "by editor" in page
+
+
+def test_public_page_shows_dated_status_changes_without_names(client):
+    editor = UserFactory(username="amina.khan", groups=["Editors"])
+    commitment = CommitmentFactory(status=Status.PLANNED, internal_notes="Secret note")
+    client.force_login(editor)
+    url = reverse("commitments:staff_record_progress", args=[commitment.slug])
+    data = {
+        "date": "2025-06-01",
+        "text": "Started.",
+        "source_url": "https://example.org",
+        "source_kind": "media_report",
+    }
+    client.post(url, {**data, "status": "in_progress", "version": commitment.version})
+    client.logout()
+    page = client.get(commitment.get_absolute_url()).content.decode()
+    assert "Status history" in page
+    assert "→ <strong>In progress</strong>" in page
+    assert "amina.khan" not in page and "Secret note" not in page

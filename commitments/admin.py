@@ -1,17 +1,66 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Max
+from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import resources
 from .concurrency import StaleEdit, lock_current
+from .exports import SafeCSV, SafeXLSX
 from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
 from .services import refresh_progress
 
 admin.site.site_header = _("Commitment tracker administration")
 admin.site.site_title = _("Commitment tracker")
 admin.site.index_title = _("Data entry")
+
+
+class LimitedImportForm(ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the largest accepted is %(limit)s. Split it into smaller files.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
+            )
+        return upload
+
+
+class StrictImportExportMixin(ImportExportMixin):
+    """CSV and XLSX import with a preview; any invalid row, at preview or at confirm, writes nothing."""
+
+    import_form_class = LimitedImportForm
+    from_encoding = "utf-8-sig"
+
+    @property
+    def formats(self):
+        return [SafeCSV, SafeXLSX]
+
+    def get_import_data_kwargs(self, **kwargs):
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, UnicodeDecodeError):
+            message = _("The file is not UTF-8 text. Save it as “CSV UTF-8” (or as XLSX) and try again.")
+        else:
+            message = _("The file could not be read as %(format)s (%(error)s). Check the format chosen.") % {
+                "format": form.cleaned_data.get("format", ""),
+                "error": error,
+            }
+        form.add_error("import_file", message)
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(request, _("The import was rolled back and nothing was written: the file has invalid rows."))
+            info = self.get_model_info()
+            return redirect(f"admin:{info[0]}_{info[1]}_import")
+        return super().process_result(result, request)
 
 
 class ThemeInline(admin.TabularInline):
@@ -21,7 +70,8 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(StrictImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.PillarResource]
     list_display = ["name", "order", "slug"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -29,7 +79,8 @@ class PillarAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(StrictImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.ThemeResource]
     list_display = ["name", "pillar", "order"]
     list_filter = ["pillar"]
     list_select_related = ["pillar"]
@@ -37,7 +88,8 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(StrictImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.SourceDocumentResource]
     list_display = ["title", "date", "speaker", "kind"]
     list_filter = ["kind"]
     search_fields = ["title", "speaker", "text"]
@@ -124,8 +176,9 @@ class CommitmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
     form = CommitmentAdminForm
+    resource_classes = [resources.CommitmentResource]
     history_list_display = ["status_label", "progress", "published", "version"]
     list_display = ["title", "pillar", "party", "status", "progress", "target_date", "last_update", "published"]
     list_filter = ["pillar", "theme", "party", "status", "kind", "published"]
@@ -179,7 +232,8 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [resources.IndicatorResource]
     list_display = ["name", "commitment", "unit", "measure", "key", "target_value"]
     list_filter = ["measure", "key"]
     list_select_related = ["commitment"]
@@ -190,7 +244,8 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [resources.MilestoneResource]
     list_display = ["title", "commitment", "due_date", "completed_date"]
     list_select_related = ["commitment"]
     search_fields = ["title", "commitment__title"]
@@ -202,7 +257,8 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(SimpleHistoryAdmin):
+class MeasurementAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [resources.MeasurementResource]
     list_display = ["indicator", "value", "as_of"]
     list_select_related = ["indicator"]
     search_fields = ["indicator__name"]
@@ -210,7 +266,8 @@ class MeasurementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [resources.ProgressUpdateResource]
     list_display = ["commitment", "date", "status", "progress", "source_kind", "public", "author"]
     list_filter = ["status", "source_kind", "public"]
     list_select_related = ["commitment", "author"]

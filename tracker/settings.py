@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "simple_history",
+    "import_export",
     "commitments",
 ]
 
@@ -125,6 +126,12 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=False)
 STALE_AFTER_DAYS = env.int("STALE_AFTER_DAYS", default=90)
 # Milestones due within this many days are listed as coming up.
 MILESTONE_HORIZON_DAYS = 90
+
+# Admin import needs the add permission of the model, export its view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Larger spreadsheets are split before import; the limit keeps one request's memory in check.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

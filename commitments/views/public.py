@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from ..annotation import annotate
 from ..charts import TargetBar, stacked_status_chart, status_chart
+from ..exports import SafeExportMixin
 from ..filters import CommitmentFilter
 from ..history import status_timeline
 from ..models import Commitment, Indicator, Measurement, Pillar, ProgressUpdate, SourceDocument
@@ -22,10 +22,9 @@ from ..vocabulary import Party
 LATEST_UPDATES = 8
 
 
-class CommitmentTableMixin(ExportMixin, SingleTableMixin):
+class CommitmentTableMixin(SafeExportMixin, SingleTableMixin):
     table_class = CommitmentTable
     table_pagination = {"per_page": 25}
-    export_formats = ("csv", "xlsx", "json")
     export_name = "commitments"
 
 

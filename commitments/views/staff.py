@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
-from django_tables2.export import ExportMixin
 
+from ..exports import SafeExportMixin
 from ..filters import StaffCommitmentFilter
 from ..forms import ProgressForm
 from ..history import status_timeline
@@ -32,8 +32,7 @@ class StaffMixin(PermissionRequiredMixin):
     permission_required = STAFF_PERMISSION
 
 
-class StaffExportMixin(ExportMixin):
-    export_formats = ("csv", "xlsx", "json")
+class StaffExportMixin(SafeExportMixin):
     table_pagination = {"per_page": 50}
 
 

@@ -1,0 +1,188 @@
+"""Import and export of the whole dataset as CSV or XLSX, through the admin (django-import-export).
+
+Rows are matched by slug, or by a stable combination where a model has none
+(a milestone by commitment and title, a measurement by indicator and date, an
+update by commitment, date and text), so a re-import changes nothing. Every row
+is validated like a form; any invalid row rolls the whole file back.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Case, CharField, IntegerField, TextField, Value, When
+from import_export import fields, resources, widgets
+
+from .exports import unescape_formula
+from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
+from .services import refresh_progress
+
+
+class SlugWidget(widgets.ForeignKeyWidget):
+    """A related row named by its slug (or another unique field); an unknown name is a row error, not a crash."""
+
+    def __init__(self, model, field="slug"):
+        super().__init__(model, field=field)
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(f"no {self.model._meta.verbose_name} with {self.field} '{value}'") from None
+
+
+def related(column, model, field="slug", attribute=None):
+    return fields.Field(attribute=attribute or column, column_name=column, widget=SlugWidget(model, field))
+
+
+class StrictResource(resources.ModelResource):
+    """Validation every resource shares: model rules on every row, known columns only, no duplicate keys."""
+
+    class Meta:
+        abstract = True
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def before_import(self, dataset, **kwargs):
+        expected = [field.column_name for field in self.get_import_fields()]
+        headers = [header.strip() if isinstance(header, str) else header for header in dataset.headers or []]
+        missing = [column for column in expected if column not in headers]
+        unknown = [column for column in headers if column not in expected]
+        if missing or unknown:
+            problems = []
+            if missing:
+                problems.append(f"missing columns: {', '.join(missing)}")
+            if unknown:
+                problems.append(f"unknown columns: {', '.join(map(str, unknown))}")
+            raise ValueError(
+                f"The file's columns do not match ({'; '.join(problems)}). Expected: {', '.join(expected)}."
+            )
+        self.first_row_of_key = {}
+
+    def text_columns(self):
+        """Columns of text fields, where an empty spreadsheet cell means empty text, not NULL."""
+        model = self._meta.model
+        names = {field.name for field in model._meta.get_fields() if isinstance(field, (CharField, TextField))}
+        return {field.column_name for field in self.get_import_fields() if field.attribute in names}
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        text_columns = self.text_columns()
+        for column, value in row.items():
+            row[column] = "" if value is None and column in text_columns else unescape_formula(value)
+        key = tuple(str(row.get(column, "")) for column in self._meta.import_id_fields)
+        if key in self.first_row_of_key:
+            first = self.first_row_of_key[key]
+            column = self._meta.import_id_fields[0]
+            raise ValidationError(
+                {column: f"{', '.join(key)} appears more than once in the file (first on row {first})."}
+            )
+        self.first_row_of_key[key] = row_number
+
+
+class SourceDocumentResource(StrictResource):
+    class Meta(StrictResource.Meta):
+        model = SourceDocument
+        import_id_fields = ["slug"]
+        fields = ["slug", "title", "date", "speaker", "kind", "url", "summary", "text"]
+
+
+class PillarResource(StrictResource):
+    class Meta(StrictResource.Meta):
+        model = Pillar
+        import_id_fields = ["slug"]
+        fields = ["slug", "name", "order", "description"]
+
+
+class ThemeResource(StrictResource):
+    pillar = related("pillar", Pillar)
+
+    class Meta(StrictResource.Meta):
+        model = Theme
+        import_id_fields = ["slug"]
+        fields = ["slug", "pillar", "name", "order", "description"]
+
+
+class CommitmentResource(StrictResource):
+    pillar = related("pillar", Pillar)
+    theme = related("theme", Theme)
+    source = related("source", SourceDocument)
+    parent = related("parent", Commitment)
+    owner = related("owner", get_user_model(), field="username")
+
+    class Meta(StrictResource.Meta):
+        model = Commitment
+        import_id_fields = ["slug"]
+        fields = [
+            "slug", "title", "pillar", "theme", "party", "kind", "status", "progress", "progress_method", "location",
+            "latitude", "longitude", "start_date", "target_date", "completion_date", "source", "quote", "published",
+            "owner", "summary", "internal_notes", "last_verified", "parent", "weight", "iati_identifier",
+            "aiddata_id",
+        ]  # fmt: skip
+
+    def filter_export(self, queryset, **kwargs):
+        # Parents before children, so that an exported file imports in one pass.
+        depth = Case(
+            When(parent__isnull=True, then=Value(0)),
+            When(parent__parent__isnull=True, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        return queryset.annotate(depth=depth).order_by("depth", "pk")
+
+    def after_save_instance(self, instance, row, **kwargs):
+        refresh_progress(instance)
+
+
+class MilestoneResource(StrictResource):
+    commitment = related("commitment", Commitment)
+
+    class Meta(StrictResource.Meta):
+        model = Milestone
+        import_id_fields = ["commitment", "title"]
+        fields = ["commitment", "title", "due_date", "completed_date", "order"]
+
+    def after_save_instance(self, instance, row, **kwargs):
+        refresh_progress(instance.commitment)
+
+
+class IndicatorResource(StrictResource):
+    commitment = related("commitment", Commitment)
+
+    class Meta(StrictResource.Meta):
+        model = Indicator
+        import_id_fields = ["slug"]
+        fields = [
+            "slug", "commitment", "name", "unit", "measure", "key", "baseline_value", "baseline_date", "target_value",
+            "target_date", "order",
+        ]  # fmt: skip
+
+
+class MeasurementResource(StrictResource):
+    indicator = related("indicator", Indicator)
+    source_document = related("source_document", SourceDocument)
+
+    class Meta(StrictResource.Meta):
+        model = Measurement
+        import_id_fields = ["indicator", "as_of"]
+        fields = ["indicator", "as_of", "value", "source_url", "source_document", "note"]
+
+
+class ProgressUpdateResource(StrictResource):
+    commitment = related("commitment", Commitment)
+    source_document = related("source_document", SourceDocument)
+    author = related("author", get_user_model(), field="username")
+
+    class Meta(StrictResource.Meta):
+        model = ProgressUpdate
+        import_id_fields = ["commitment", "date", "text"]
+        fields = [
+            "commitment", "date", "text", "source_url", "source_document", "source_kind", "status", "progress",
+            "public", "author",
+        ]  # fmt: skip
+
+
+# In the order a whole dataset is exported and imported back.
+DATASET_RESOURCES = [
+    SourceDocumentResource, PillarResource, ThemeResource, CommitmentResource, MilestoneResource, IndicatorResource,
+    MeasurementResource, ProgressUpdateResource,
+]  # fmt: skip

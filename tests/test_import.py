@@ -153,10 +153,16 @@ def replace_in_row(slug, old, new):
 @pytest.mark.parametrize(
     "edit, message",
     [
-        (replace_in_row("kkh-phase-ii-realignment", "in_progress", "finished"), "Value &#x27;finished&#x27; is not a valid choice."),
+        (
+            replace_in_row("kkh-phase-ii-realignment", "in_progress", "finished"),
+            "Value &#x27;finished&#x27; is not a valid choice.",
+        ),
         (replace_in_row("ml1-railway-upgrade", "practical", "nowhere"), "no pillar with slug"),
         (lambda lines: lines + [lines[1]], "appears more than once in the file (first on row 1)"),
-        (replace_in_row("kkh-phase-ii-realignment", "We’ll continue", "We shall continue"), "does not occur word for word"),
+        (
+            replace_in_row("kkh-phase-ii-realignment", "We’ll continue", "We shall continue"),
+            "does not occur word for word",
+        ),
     ],
 )  # fmt: skip
 def test_file_with_an_invalid_row_is_rejected_whole(admin_client, dataset, edit, message):
@@ -174,14 +180,8 @@ def test_file_with_an_invalid_row_is_rejected_whole(admin_client, dataset, edit,
 
 
 def test_wrong_date_format_is_named_with_its_row_and_column(admin_client, dataset):
-    content = csv_of_commitments(admin_client, lambda lines: [lines[0], lines[1].replace("2025-02-14", "14/02/2025")])
-    content = csv_of_commitments(
-        admin_client,
-        lambda lines: [lines[0]] + [
-            line.replace(",2025-02-14,", ",14th of February,") if line.startswith("buffalo-dairy-first-batch,") else line
-            for line in lines[1:]
-        ],
-    )  # fmt: skip
+    edit = replace_in_row("buffalo-dairy-first-batch", ",2025-02-14,", ",14th of February,")
+    content = csv_of_commitments(admin_client, edit)
     preview = admin_preview(admin_client, "commitment", content)
     assert "completion_date" in preview_problems(preview)
     assert preview.context.get("confirm_form") is None

@@ -21,7 +21,8 @@ class BackupError(Exception):
 def backed_up_models():
     """Users and every model of the app, history tables included, parents before the rows that point to them."""
     user_model = apps.get_model("auth", "User")
-    app_models = list(apps.get_app_config("commitments").get_models())
+    # Cache version counters are not data; a restored database starts them afresh.
+    app_models = [m for m in apps.get_app_config("commitments").get_models() if m._meta.model_name != "publicversion"]
     return [user_model, *serializers.sort_dependencies([("commitments", app_models)], allow_cycles=True)]
 
 

@@ -276,7 +276,7 @@ class Commitment(models.Model):
         return reverse("commitments:commitment_detail", args=[self.slug])
 
     @property
-    def public_parent(self):
+    def public_parent(self) -> "Commitment | None":
         return self.parent if self.parent and self.parent.published else None
 
     @property
@@ -588,3 +588,22 @@ class DigestMark(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class PublicVersion(models.Model):
+    """A counter per slice of public content; cached public pages are keyed by the counters they show.
+
+    Kept in the database, so every server process and worker agrees on it even where each has its
+    own cache, and bumped in the same transaction as the write that changes the content.
+    """
+
+    scope = models.CharField(_("scope"), max_length=120, unique=True)
+    version = models.PositiveBigIntegerField(_("version"), default=1)
+
+    class Meta:
+        ordering = ["scope"]
+        verbose_name = _("public content version")
+        verbose_name_plural = _("public content versions")
+
+    def __str__(self):
+        return f"{self.scope}: {self.version}"

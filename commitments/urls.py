@@ -1,26 +1,40 @@
-from django.urls import include, path
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.routers import SimpleRouter
 
 from . import api, feeds
+from .cache import cached_public_page, commitment_scopes, site_scopes
 from .views import public, staff
 
 app_name = "commitments"
 
-router = SimpleRouter()
-router.register("commitments", api.CommitmentViewSet, basename="api-commitment")
+# Public pages are cached; each names the slices of content it shows (cache.py).
+site_page = cached_public_page(site_scopes)
+commitment_page = cached_public_page(commitment_scopes)
 
 urlpatterns = [
-    path("", public.dashboard, name="dashboard"),
-    path("commitments/", public.CommitmentListView.as_view(), name="commitment_list"),
-    path("commitments/<slug:slug>/", public.CommitmentDetailView.as_view(), name="commitment_detail"),
-    path("commitments/<slug:slug>/feed/", feeds.CommitmentUpdatesFeed(), name="commitment_feed"),
-    path("pillars/", public.PillarListView.as_view(), name="pillar_list"),
-    path("pillars/<slug:slug>/", public.PillarDetailView.as_view(), name="pillar_detail"),
-    path("sources/", public.SourceListView.as_view(), name="source_list"),
-    path("sources/<slug:slug>/", public.SourceDetailView.as_view(), name="source_detail"),
-    path("feed/", feeds.UpdatesFeed(), name="feed"),
-    path("api/", include(router.urls)),
+    path("", site_page(public.dashboard), name="dashboard"),
+    path("commitments/", site_page(public.CommitmentListView.as_view()), name="commitment_list"),
+    path(
+        "commitments/<slug:slug>/",
+        commitment_page(public.CommitmentDetailView.as_view()),
+        name="commitment_detail",
+    ),
+    path("commitments/<slug:slug>/feed/", commitment_page(feeds.CommitmentUpdatesFeed()), name="commitment_feed"),
+    path("pillars/", site_page(public.PillarListView.as_view()), name="pillar_list"),
+    path("pillars/<slug:slug>/", site_page(public.PillarDetailView.as_view()), name="pillar_detail"),
+    path("sources/", site_page(public.SourceListView.as_view()), name="source_list"),
+    path("sources/<slug:slug>/", site_page(public.SourceDetailView.as_view()), name="source_detail"),
+    path("feed/", site_page(feeds.UpdatesFeed()), name="feed"),
+    path(
+        "api/commitments/",
+        site_page(api.CommitmentViewSet.as_view({"get": "list"})),
+        name="api-commitment-list",
+    ),
+    path(
+        "api/commitments/<slug:slug>/",
+        commitment_page(api.CommitmentViewSet.as_view({"get": "retrieve"})),
+        name="api-commitment-detail",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("staff/", staff.BoardView.as_view(), name="staff_board"),
     path("staff/commitments/", staff.StaffCommitmentListView.as_view(), name="staff_commitments"),

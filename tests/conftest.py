@@ -2,6 +2,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from commitments.roles import ADMINISTRATORS, EDITORS, VIEWERS
@@ -20,6 +21,8 @@ CATALOGUE = (
 def test_settings(settings):
     """Tests render templates without running collectstatic first, and hash passwords quickly."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test starts its cache version counters afresh, so no page may survive from another test.
+    cache.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

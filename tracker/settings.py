@@ -91,6 +91,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_SQLITE_NAME", default="") or None}
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Public pages are cached and invalidated on every write (commitments/cache.py).
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -158,4 +160,18 @@ SPECTACULAR_SETTINGS = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
+# Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS_ONLY is on whenever DEBUG is off; set HTTPS_ONLY=false only to try the production
+# server over plain HTTP on a private machine (the test settings in pyproject.toml do).
+HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+SECURE_HSTS_PRELOAD = HTTPS_ONLY
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True

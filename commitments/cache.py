@@ -1,0 +1,84 @@
+"""Caching of public pages, and invalidating exactly the pages a write touches.
+
+Public content is split into scopes:
+- "site": everything that lists or counts commitments (dashboard, table, pillars, sources, feeds, API list);
+- "commitments": what every commitment page shows of shared rows (pillars, themes, sources);
+- "commitment:<slug>": one commitment's page, its feed and its API record.
+
+A cached page's key holds the versions of the scopes it shows. A write bumps the scopes it touches
+(`bump_for`), in its own transaction, so the next request renders afresh; pages of other commitments
+stay cached. Staff and admin pages are never cached.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import get_language
+
+from .models import PublicVersion
+
+SITE = "site"
+COMMITMENTS = "commitments"
+PAGE_TIMEOUT = 24 * 60 * 60
+
+
+def commitment_scope(slug):
+    return f"commitment:{slug}"
+
+
+def versions(scopes):
+    found = dict(PublicVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
+    return [found.get(scope, 0) for scope in scopes]
+
+
+def bump(*scopes):
+    for scope in set(scopes):
+        if not PublicVersion.objects.filter(scope=scope).update(version=F("version") + 1):
+            try:
+                with transaction.atomic():
+                    PublicVersion.objects.create(scope=scope, version=1)
+            except IntegrityError:  # created meanwhile by another writer
+                PublicVersion.objects.filter(scope=scope).update(version=F("version") + 1)
+
+
+def page_key(request, scopes):
+    scope_versions = (f"{scope}={version}" for scope, version in zip(scopes, versions(scopes), strict=True))
+    parts = [get_language() or "", request.get_full_path(), *scope_versions]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"public-page:{digest}"
+
+
+def cached_public_page(scopes_for):
+    """Cache a public view's successful responses under the versions of `scopes_for(**view_kwargs)`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD") or not settings.PUBLIC_PAGE_CACHE:
+                return view(request, *args, **kwargs)
+            key = page_key(request, scopes_for(**kwargs))
+            stored = cache.get(key)
+            if stored is not None:
+                return stored
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code == 200 and not response.cookies and not response.streaming:
+                cache.set(key, response, PAGE_TIMEOUT)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def site_scopes(**kwargs):
+    return [SITE]
+
+
+def commitment_scopes(slug, **kwargs):
+    return [COMMITMENTS, commitment_scope(slug)]

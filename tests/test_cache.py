@@ -1,0 +1,140 @@
+"""Public pages are cached, and every write path invalidates what it changed: no stale page after a save."""
+
+import copy
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from commitments.backup import backed_up_models
+from commitments.catalogue import import_catalogue, read_catalogue
+from commitments.models import Commitment
+
+from .conftest import CATALOGUE
+from .test_concurrency import change_form
+
+pytestmark = pytest.mark.django_db
+
+KKH = "kkh-phase-ii-realignment"
+OTHER = "health-kits-distribution"
+SOURCE = "2025-02-21-china-pakistan-all-weather-partnership"
+
+
+def public_pages():
+    return [
+        reverse("commitments:dashboard"),
+        reverse("commitments:commitment_list"),
+        reverse("commitments:commitment_list") + "?_export=csv",
+        reverse("commitments:commitment_detail", args=[KKH]),
+        reverse("commitments:commitment_feed", args=[KKH]),
+        reverse("commitments:pillar_list"),
+        reverse("commitments:pillar_detail", args=["practical"]),
+        reverse("commitments:source_list"),
+        reverse("commitments:source_detail", args=[SOURCE]),
+        reverse("commitments:feed"),
+        reverse("commitments:api-commitment-list"),
+        reverse("commitments:api-commitment-detail", args=[KKH]),
+    ]
+
+
+def read_all(client):
+    pages = {}
+    for url in public_pages():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[url] = response.content
+    return pages
+
+
+def test_a_cached_page_costs_one_query(client, catalogue, django_assert_num_queries):
+    read_all(client)
+    for url in public_pages():
+        with django_assert_num_queries(1):  # the version counters
+            assert client.get(url).status_code == 200
+
+
+def test_every_public_page_is_fresh_after_a_staff_update(client, catalogue, editor, settings):
+    before = read_all(client)
+    kkh = Commitment.objects.get(slug=KKH)
+    client.force_login(editor)
+    response = client.post(
+        reverse("commitments:staff_record_progress", args=[KKH]),
+        {
+            "date": "2026-11-01", "text": "Tunnel section opened to traffic.", "source_url": "https://example.org/kkh",
+            "source_kind": "media_report", "status": "completed", "progress": "100", "public": "on",
+            "version": kkh.version,
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    client.logout()
+    served = read_all(client)
+    settings.PUBLIC_PAGE_CACHE = False
+    fresh = read_all(client)
+    stale = [url for url in public_pages() if served[url] != fresh[url]]
+    assert not stale, f"stale pages served after the update: {stale}"
+    changed = [url for url in public_pages() if served[url] != before[url]]
+    assert len(changed) >= 9, changed  # all but the pillar and source lists, which show only counts
+    assert b"Tunnel section opened to traffic." in served[reverse("commitments:commitment_detail", args=[KKH])]
+
+
+def test_unrelated_commitment_page_stays_cached(client, catalogue, editor, django_assert_num_queries):
+    other_url = reverse("commitments:commitment_detail", args=[OTHER])
+    client.get(other_url)
+    kkh = Commitment.objects.get(slug=KKH)
+    kkh.title = "Renamed highway"
+    kkh.save()
+    with django_assert_num_queries(1):
+        client.get(other_url)
+
+
+def test_admin_edit_invalidates(client, catalogue, editor):
+    detail = reverse("commitments:commitment_detail", args=[KKH])
+    client.get(detail)
+    kkh = Commitment.objects.get(slug=KKH)
+    client.force_login(editor)
+    url = reverse("admin:commitments_commitment_change", args=[kkh.pk])
+    data = change_form(kkh, kkh.version, title="Admin-renamed highway", status="in_progress")
+    data.update(source=kkh.source.pk, pillar=kkh.pillar.pk, quote=kkh.quote, theme=kkh.theme.pk, published="on")
+    assert client.post(url, data).status_code == 302
+    client.logout()
+    assert b"Admin-renamed highway" in client.get(detail).content
+
+
+def test_catalogue_import_invalidates(client, catalogue):
+    detail = reverse("commitments:commitment_detail", args=[KKH])
+    client.get(detail)
+    data = read_catalogue(CATALOGUE)
+    next(e for e in data["commitments"] if e["slug"] == KKH)["title"] = "Imported highway title"
+    import_catalogue(data=copy.deepcopy(data))
+    assert b"Imported highway title" in client.get(detail).content
+
+
+def test_publishing_and_unpublishing_invalidates(client, catalogue, editor):
+    detail = reverse("commitments:commitment_detail", args=[KKH])
+    assert client.get(detail).status_code == 200
+    client.force_login(editor)
+    client.post(reverse("commitments:staff_publish", args=[KKH]), {"published": "0"})
+    client.logout()
+    assert client.get(detail).status_code == 404
+    assert KKH.encode() not in client.get(reverse("commitments:api-commitment-list")).content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_invalidates(client, catalogue, tmp_path):
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path), stdout=io.StringIO())
+    for model in reversed(backed_up_models()):
+        model._default_manager.all().delete()
+    empty = client.get(reverse("commitments:dashboard")).content
+    assert b"0 published commitments" in empty
+    call_command("restore", str(path), stdout=io.StringIO())
+    assert b"45 published commitments" in client.get(reverse("commitments:dashboard")).content
+
+
+def test_staff_pages_are_never_cached(client, catalogue, viewer):
+    client.force_login(viewer)
+    board = reverse("commitments:staff_board")
+    client.get(board)
+    Commitment.objects.filter(slug=KKH).update(title="Changed without a signal")
+    assert b"Changed without a signal" in client.get(board).content

@@ -6,7 +6,7 @@ CATALOGUE := commitments/catalogue/2025-02-21-china-pakistan-all-weather-partner
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev catalogue
+.PHONY: run serve test lint format install install-dev catalogue audit bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ catalogue: install
 run: catalogue
 	$(BIN)/python manage.py ensure_admin
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production server: gunicorn and whitenoise, settings from the environment (see README, "Production").
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn tracker.wsgi
 
 lint: install-dev
 	$(BIN)/ruff check .

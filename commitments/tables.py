@@ -1,10 +1,22 @@
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Commitment
 
+DEFAULT_PER_PAGE = 25
+MAX_PER_PAGE = 100
 
-class CommitmentTable(tables.Table):
+
+class Table(tables.Table):
+    """A table whose page size from the query string (`per_page`) stays between 1 and MAX_PER_PAGE."""
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        per_page = min(max(per_page or DEFAULT_PER_PAGE, 1), MAX_PER_PAGE)
+        return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+
+
+class CommitmentTable(Table):
     """The public commitment table; its exports carry the quote and the full record."""
 
     title = tables.Column(verbose_name=_("Commitment"), linkify=True)
@@ -17,7 +29,7 @@ class CommitmentTable(tables.Table):
     target_date = tables.DateColumn(verbose_name=_("Target date"), format="j M Y")
 
     slug = tables.Column(visible=False)
-    theme = tables.Column(visible=False, verbose_name=_("Theme"))
+    theme = tables.Column(visible=False, verbose_name=_("Theme"), accessor="theme__name")
     kind = tables.Column(visible=False, verbose_name=_("Kind"))
     start_date = tables.DateColumn(visible=False, verbose_name=_("Start date"), format="Y-m-d")
     completion_date = tables.DateColumn(visible=False, verbose_name=_("Completion date"), format="Y-m-d")
@@ -62,7 +74,7 @@ class StaffCommitmentTable(CommitmentTable):
         return value.isoformat() if value else ""
 
 
-class MilestoneTable(tables.Table):
+class MilestoneTable(Table):
     due_date = tables.DateColumn(verbose_name=_("Due"), format="j M Y")
     title = tables.Column(verbose_name=_("Milestone"))
     commitment = tables.Column(
@@ -85,7 +97,7 @@ class MilestoneTable(tables.Table):
         return _("Overdue") if record.is_overdue(self.today) else _("Coming up")
 
 
-class ChangeTable(tables.Table):
+class ChangeTable(Table):
     """Edits of commitments, from their history, with who made them."""
 
     history_date = tables.DateTimeColumn(verbose_name=_("When"), format="j M Y H:i")
@@ -110,7 +122,7 @@ class ChangeTable(tables.Table):
         return record.get_status_display()
 
 
-class UpdateTable(tables.Table):
+class UpdateTable(Table):
     date = tables.DateColumn(verbose_name=_("Date"), format="j M Y")
     commitment = tables.Column(
         verbose_name=_("Commitment"),

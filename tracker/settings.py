@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,9 @@ def development_secret_key():
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="") or development_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+# Serving any other host name means production: HTTPS only, a real key, no DEBUG (checked below).
+PUBLIC = bool(set(ALLOWED_HOSTS) - LOCAL_HOSTS)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -111,7 +115,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -162,9 +166,8 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 # Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# HTTPS_ONLY is on whenever DEBUG is off; set HTTPS_ONLY=false only to try the production
-# server over plain HTTP on a private machine (the test settings in pyproject.toml do).
-HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
+# On for any public host; HTTPS_ONLY=false only for a public host reached over a private network.
+HTTPS_ONLY = env.bool("HTTPS_ONLY", default=PUBLIC)
 SECURE_SSL_REDIRECT = HTTPS_ONLY
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
@@ -175,3 +178,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Refuse to start in an unsafe production configuration.
+if PUBLIC and not env.str("SECRET_KEY", default=""):
+    raise ImproperlyConfigured("Set SECRET_KEY in the environment: production never runs with the development key.")
+if PUBLIC and DEBUG:
+    raise ImproperlyConfigured("DEBUG is on with a public host in ALLOWED_HOSTS; turn DEBUG off in production.")

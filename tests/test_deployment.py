@@ -1,0 +1,172 @@
+"""Production configuration, and several app servers sharing one PostgreSQL and one Redis."""
+
+import http.cookiejar
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = "postgres://postgres@127.0.0.1:5432"
+REDIS = "redis://127.0.0.1:6379/15"
+CATALOGUE = "commitments/catalogue/2025-02-21-china-pakistan-all-weather-partnership.yaml"
+
+
+def production_env(**extra):
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "HTTPS_ONLY", "DEBUG"}}
+    env.update({"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "tracker.example.org"})
+    env.update(extra)
+    return env
+
+
+def manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_deploy_check_passes_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_the_development_key():
+    env = production_env()
+    del env["SECRET_KEY"]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY in the environment" in result.stderr
+
+
+def test_production_refuses_debug_with_a_public_host():
+    result = manage("check", env=production_env(DEBUG="true"))
+    assert result.returncode != 0
+    assert "DEBUG is on with a public host" in result.stderr
+
+
+def test_proxy_https_header_is_honoured(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/", headers={"x-forwarded-proto": "https"}).status_code == 200
+    redirect = client.get("/")
+    assert redirect.status_code == 301 and redirect["Location"].startswith("https://")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Browser:
+    """A tiny HTTP client with cookies, for talking to a real server."""
+
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def get(self, path):
+        with self.opener.open(self.base + path, timeout=30) as response:
+            return response.read().decode()
+
+    def post(self, path, data):
+        token = re.search(
+            r'name="csrfmiddlewaretoken" value="([^"]+)"', self.get(path if "login" in path else "/staff/")
+        )
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token.group(1)}).encode()
+        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
+        with self.opener.open(request, timeout=30) as response:
+            return response.read().decode()
+
+
+def wait_until_up(base, process):
+    for _ in range(150):
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read())
+        try:
+            urllib.request.urlopen(base + "/accounts/login/", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{base} did not start")
+
+
+@pytest.fixture
+def shared_services(tmp_path):
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as pg:
+        pg.execute("DROP DATABASE IF EXISTS tracker_multi WITH (FORCE)")
+        pg.execute("CREATE DATABASE tracker_multi")
+    redis.Redis.from_url(REDIS).flushdb()
+    env = {key: value for key, value in os.environ.items() if key not in {"HTTPS_ONLY", "DEBUG"}}
+    env.update(
+        DATABASE_URL=f"{PG}/tracker_multi", CACHE_URL=REDIS, SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="127.0.0.1", STATIC_ROOT=str(tmp_path / "static"), DEBUG="false",
+        DJANGO_SUPERUSER_PASSWORD="multi-server-password", WEB_CONCURRENCY="2", GUNICORN_ACCESSLOG="/dev/null",
+    )  # fmt: skip
+    for args in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["import_catalogue", CATALOGUE]):
+        result = manage(*args, env=env)
+        assert result.returncode == 0, result.stderr
+    assert manage("ensure_admin", env=env).returncode == 0
+    yield env
+    redis.Redis.from_url(REDIS).flushdb()
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as pg:
+        pg.execute("DROP DATABASE IF EXISTS tracker_multi WITH (FORCE)")
+
+
+def test_two_app_servers_share_postgres_and_redis(shared_services):
+    servers, bases = [], []
+    try:
+        for _ in range(2):
+            port = free_port()
+            env = {**shared_services, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+            gunicorn = Path(sys.executable).parent / "gunicorn"
+            servers.append(
+                subprocess.Popen(
+                    [str(gunicorn), "tracker.wsgi", "-c", "gunicorn.conf.py"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )  # fmt: skip
+            )
+            bases.append(f"http://127.0.0.1:{port}")
+        for base, server in zip(bases, servers, strict=True):
+            wait_until_up(base, server)
+
+        editor, reader = Browser(bases[0]), Browser(bases[1])
+        detail = "/commitments/kkh-phase-ii-realignment/"
+        for _ in range(4):  # warm the shared cache through the second server
+            assert "Tunnel section opened" not in reader.get(detail)
+        editor.post("/accounts/login/", {"username": "admin", "password": "multi-server-password"})
+        staff_page = editor.get("/staff/commitments/kkh-phase-ii-realignment/")
+        version = re.search(r'name="version" value="(\d+)"', staff_page).group(1)
+        editor.post(
+            "/staff/commitments/kkh-phase-ii-realignment/progress/",
+            {
+                "date": "2026-11-01", "text": "Tunnel section opened to traffic.", "source_url": "https://example.org/kkh",
+                "source_kind": "media_report", "status": "in_progress", "progress": "60", "public": "on",
+                "version": version,
+            },
+        )  # fmt: skip
+        # At once, through the other server: the cached page was invalidated for every worker.
+        for _ in range(4):
+            page = reader.get(detail)
+            assert "Tunnel section opened to traffic." in page
+            assert "60%" in page
+        assert "Tunnel section opened to traffic." in reader.get("/feed/")
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)

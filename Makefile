@@ -37,6 +37,11 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn tracker.wsgi
 
+# Known vulnerabilities in the pinned requirements (pip-audit asks PyPI's advisory data).
+audit: install-dev
+	$(BIN)/pip install --quiet -r requirements-audit.txt
+	$(BIN)/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --disable-pip --no-deps
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

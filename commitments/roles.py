@@ -34,6 +34,8 @@ ROLE_PERMISSIONS = {
     ADMINISTRATORS: {
         "commitments": [*_codenames(["view", "add", "change", "delete"]), "view_draft", "publish_commitment"],
         "auth": ["view_user", "add_user", "change_user", "delete_user", "view_group", "change_group"],
+        # Lifting a sign-in lock-out is deleting its access attempts.
+        "axes": ["view_accessattempt", "delete_accessattempt", "view_accessfailurelog", "view_accesslog"],
     },
 }
 

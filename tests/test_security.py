@@ -1,0 +1,153 @@
+"""Sign-in limits, security headers, CSRF, and oversized input."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from commitments.models import ProgressUpdate
+
+from .factories import CommitmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client, username, password, address="10.0.0.1"):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_failed_sign_ins_lock_the_account(client, settings):
+    UserFactory(username="target", groups=["Editors"])
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "target", "wrong-password", address="10.0.0.1")
+    # Even the right password, from another address, is refused while the account is locked.
+    response = sign_in(client, "target", "a-long-test-password", address="10.0.0.2")
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_failed_sign_ins_lock_the_address(client, settings):
+    UserFactory(username="other", groups=["Editors"])
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, f"guess{n}", "wrong", address="10.9.9.9")
+    assert sign_in(client, "other", "a-long-test-password", address="10.9.9.9").status_code == 429
+    assert sign_in(client, "other", "a-long-test-password", address="10.1.1.1").status_code == 302
+
+
+def test_administrator_lifts_a_lock_out(client, settings, administrator):
+    UserFactory(username="locked", groups=["Editors"])
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "locked", "wrong")
+    admin = Client()
+    admin.force_login(administrator)
+    changelist = reverse("admin:axes_accessattempt_changelist")
+    assert admin.get(changelist).status_code == 200
+    from axes.models import AccessAttempt
+
+    admin.post(
+        changelist,
+        {
+            "action": "delete_selected",
+            "_selected_action": list(AccessAttempt.objects.values_list("pk", flat=True)),
+            "post": "yes",
+        },
+    )
+    assert not AccessAttempt.objects.exists()
+    assert sign_in(client, "locked", "a-long-test-password").status_code == 302
+
+
+def test_successful_sign_in_works(client):
+    UserFactory(username="fine", groups=["Viewers"])
+    response = sign_in(client, "fine", "a-long-test-password")
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/"
+
+
+def test_sign_out_is_post_only(client, viewer):
+    client.force_login(viewer)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("url", ["/", "/commitments/", "/accounts/login/", "/admin/login/"])
+def test_security_headers_on_real_responses(client, url):
+    response = client.get(url)
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    assert "http" not in policy  # no other host
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_production_sends_hsts_and_secure_cookies(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SESSION_COOKIE_SECURE = True
+    response = client.get("/", secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    UserFactory(username="cookie", groups=["Viewers"])
+    signed_in = client.post(
+        reverse("login"), {"username": "cookie", "password": "a-long-test-password"}, secure=True
+    )
+    cookie = signed_in.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["secure"] and cookie["httponly"]
+
+
+@pytest.mark.parametrize(
+    "url_name, data",
+    [
+        ("commitments:staff_record_progress", {"text": "x", "status": "completed"}),
+        ("commitments:staff_publish", {"published": "0"}),
+        ("commitments:staff_follow", {"follow": "1"}),
+    ],
+)
+def test_forms_without_csrf_token_are_refused(editor, url_name, data):
+    commitment = CommitmentFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post(reverse(url_name, args=[commitment.slug]), data)
+    assert response.status_code == 403
+    commitment.refresh_from_db()
+    assert commitment.published and commitment.status != "completed"
+
+
+def test_admin_import_without_csrf_token_is_refused(administrator):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(administrator)
+    response = client.post(reverse("admin:commitments_commitment_import"), {"format": 0})
+    assert response.status_code == 403
+
+
+def test_oversized_form_post_is_refused_with_a_clear_message(client, editor, settings):
+    commitment = CommitmentFactory()
+    client.force_login(editor)
+    huge = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = client.post(
+        reverse("commitments:staff_record_progress", args=[commitment.slug]),
+        {"text": huge, "status": commitment.status, "version": commitment.version},
+    )
+    assert response.status_code == 400
+    assert "What you sent is too large" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_overlong_text_is_refused_by_the_form(client, editor):
+    commitment = CommitmentFactory()
+    client.force_login(editor)
+    response = client.post(
+        reverse("commitments:staff_record_progress", args=[commitment.slug]),
+        {
+            "date": "2025-01-01", "text": "y" * 10_001, "source_url": "https://example.org", "source_kind": "media_report",
+            "status": commitment.status, "version": commitment.version,
+        },
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Ensure this value has at most 10000 characters" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_unknown_slugs_are_404(client):
+    for url in ["/commitments/nope/", "/pillars/nope/", "/sources/nope/", "/api/commitments/nope/", "/staff/nope/"]:
+        assert client.get(url).status_code == 404, url

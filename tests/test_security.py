@@ -139,8 +139,8 @@ def test_overlong_text_is_refused_by_the_form(client, editor):
     response = client.post(
         reverse("commitments:staff_record_progress", args=[commitment.slug]),
         {
-            "date": "2025-01-01", "text": "y" * 10_001, "source_url": "https://example.org", "source_kind": "media_report",
-            "status": commitment.status, "version": commitment.version,
+            "date": "2025-01-01", "text": "y" * 10_001, "source_url": "https://example.org",
+            "source_kind": "media_report", "status": commitment.status, "version": commitment.version,
         },
     )  # fmt: skip
     assert response.status_code == 400

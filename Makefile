@@ -21,7 +21,9 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity=0
 install-dev: $(VENV)/.installed-dev
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity=0
 
 catalogue: install
 	$(BIN)/python manage.py migrate --noinput

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import resources
@@ -63,14 +64,14 @@ class StrictImportExportMixin(ImportExportMixin):
         return super().process_result(result, request)
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(TranslationTabularInline):
     model = Theme
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Pillar)
-class PillarAdmin(StrictImportExportMixin, admin.ModelAdmin):
+class PillarAdmin(StrictImportExportMixin, TranslationAdmin):
     resource_classes = [resources.PillarResource]
     list_display = ["name", "order", "slug"]
     list_editable = ["order"]
@@ -79,7 +80,7 @@ class PillarAdmin(StrictImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(StrictImportExportMixin, admin.ModelAdmin):
+class ThemeAdmin(StrictImportExportMixin, TranslationAdmin):
     resource_classes = [resources.ThemeResource]
     list_display = ["name", "pillar", "order"]
     list_filter = ["pillar"]
@@ -97,13 +98,13 @@ class SourceDocumentAdmin(StrictImportExportMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(TranslationTabularInline):
     model = Milestone
     extra = 0
     fields = ["title", "due_date", "completed_date", "order"]
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(TranslationTabularInline):
     model = Indicator
     extra = 0
     show_change_link = True
@@ -111,7 +112,7 @@ class IndicatorInline(admin.TabularInline):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ProgressUpdateInline(admin.StackedInline):
+class ProgressUpdateInline(TranslationStackedInline):
     model = ProgressUpdate
     extra = 0
     fields = [
@@ -176,7 +177,7 @@ class CommitmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
     form = CommitmentAdminForm
     resource_classes = [resources.CommitmentResource]
     history_list_display = ["status_label", "progress", "published", "version"]
@@ -194,7 +195,7 @@ class CommitmentAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
         (_("Classification"), {"fields": ["pillar", "theme", "party", "kind", ("parent", "weight")]}),
         (_("Progress"), {"fields": ["status", ("progress", "progress_method"), "last_verified"]}),
         (_("Dates"), {"fields": [("start_date", "target_date", "completion_date")]}),
-        (_("Place"), {"fields": ["location", ("latitude", "longitude")]}),
+        (_("Place"), {"fields": ["location", ("latitude", "longitude"), "geometry"]}),
         (_("Source"), {"fields": ["source", "quote", "quote_start"]}),
         (_("Identifiers and notes"), {"fields": [("iati_identifier", "aiddata_id"), "internal_notes"]}),
         (_("Record"), {"fields": [("created", "updated")], "classes": ["collapse"]}),
@@ -232,7 +233,7 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
     resource_classes = [resources.IndicatorResource]
     list_display = ["name", "commitment", "unit", "measure", "key", "target_value"]
     list_filter = ["measure", "key"]
@@ -244,7 +245,7 @@ class IndicatorAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
     resource_classes = [resources.MilestoneResource]
     list_display = ["title", "commitment", "due_date", "completed_date"]
     list_select_related = ["commitment"]
@@ -266,7 +267,7 @@ class MeasurementAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
     resource_classes = [resources.ProgressUpdateResource]
     list_display = ["commitment", "date", "status", "progress", "source_kind", "public", "author"]
     list_filter = ["status", "source_kind", "public"]

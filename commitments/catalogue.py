@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -48,22 +49,36 @@ class ImportReport:
         ]
 
 
+TRANSLATED_LANGUAGES = [code.replace("-", "_") for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+def translation_keys(*fields):
+    """`title_ur`, `title_zh_hans`, ...: the catalogue's optional translations of English fields."""
+    return {f"{field}_{code}" for field in fields for code in TRANSLATED_LANGUAGES}
+
+
+def translations(entry, *fields):
+    return {key: entry[key] or "" for key in translation_keys(*fields) if key in entry}
+
+
 SOURCE_KEYS = {"slug", "title", "date", "speaker", "kind", "url", "summary", "text_file", "text"}
-PILLAR_KEYS = {"slug", "name", "order", "description", "themes"}
-THEME_KEYS = {"slug", "name", "order", "description"}
+PILLAR_KEYS = {"slug", "name", "order", "description", "themes", *translation_keys("name", "description")}
+THEME_KEYS = {"slug", "name", "order", "description", *translation_keys("name", "description")}
 COMMITMENT_KEYS = {
     "slug", "title", "pillar", "theme", "party", "kind", "status", "progress", "location", "latitude",
-    "longitude", "start_date", "target_date", "completion_date", "quote", "summary", "parent", "weight",
+    "longitude", "geometry", "start_date", "target_date", "completion_date", "quote", "summary", "parent", "weight",
     "published", "last_verified", "iati_identifier", "aiddata_id", "internal_notes", "progress_method",
     "milestones", "indicators", "updates",
 }  # fmt: skip
-MILESTONE_KEYS = {"title", "due_date", "completed_date", "order"}
+MILESTONE_KEYS = {"title", "due_date", "completed_date", "order", *translation_keys("title")}
 INDICATOR_KEYS = {
     "slug", "name", "unit", "measure", "key", "baseline_value", "baseline_date", "target_value", "target_date",
     "order", "measurements",
 }  # fmt: skip
 MEASUREMENT_KEYS = {"value", "as_of", "source_url", "note"}
-UPDATE_KEYS = {"date", "text", "source_url", "source_kind", "status", "progress", "public"}
+UPDATE_KEYS = {"date", "text", "source_url", "source_kind", "status", "progress", "public", *translation_keys("text")}
+COMMITMENT_KEYS |= translation_keys("title", "summary")
+INDICATOR_KEYS |= translation_keys("name", "unit")
 
 
 def read_catalogue(path):
@@ -195,13 +210,14 @@ class _Loader:
             "name": entry.get("name"),
             "order": entry.get("order", 0),
             "description": entry.get("description", ""),
+            **translations(entry, "name", "description"),
         }
         pillar = self.upsert(Pillar, {"slug": entry.get("slug")}, values, label)
         for index, theme in enumerate(self.entries(entry, "themes", f"{label}.themes")):
             theme_label = f"{label}.themes[{index}]"
             if pillar and self.check_keys(theme, THEME_KEYS, theme_label):
                 values = {key: theme.get(key, "") for key in ("name", "description")}
-                values.update(pillar=pillar, order=theme.get("order", 0))
+                values.update(pillar=pillar, order=theme.get("order", 0), **translations(theme, "name", "description"))
                 self.upsert(Theme, {"slug": theme.get("slug")}, values, theme_label)
 
     def find(self, model, slug, label, name):
@@ -245,6 +261,7 @@ class _Loader:
         if self.check_keys(entry, MILESTONE_KEYS, label):
             values = {key: entry.get(key) for key in ("due_date", "completed_date")}
             values["order"] = entry.get("order", index)
+            values.update(translations(entry, "title"))
             self.upsert(Milestone, {"commitment": commitment, "title": entry.get("title")}, values, label)
 
     def upsert_indicator(self, commitment, entry, index, label):
@@ -259,6 +276,7 @@ class _Loader:
             measure=entry.get("measure", "count"),
             key=entry.get("key", False),
             order=entry.get("order", index),
+            **translations(entry, "name", "unit"),
         )
         indicator = self.upsert(Indicator, {"slug": entry.get("slug")}, values, label)
         for number, measurement in enumerate(self.entries(entry, "measurements", f"{label}.measurements")):
@@ -284,5 +302,6 @@ class _Loader:
             "status": entry.get("status"),
             "progress": entry.get("progress"),
             "public": entry.get("public", True),
+            **translations(entry, "text"),
         }
         self.upsert(ProgressUpdate, lookup, values, label)

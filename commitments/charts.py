@@ -62,21 +62,19 @@ def status_chart(commitments, status_url):
     return BarChart(rows)
 
 
-def stacked_status_chart(commitments, group_field, label_field, url_for, label_for=str, order_field=None):
-    """One row per value of `group_field`, split by status; `label_for` turns a stored label into display text."""
+def stacked_status_chart(commitments, group_field, url_for, label_for, order_field=None):
+    """One row per value of `group_field` (in `order_field` order), split by status; `label_for(group)` names it."""
     cells = defaultdict(dict)
-    labels = {}
-    for group, label, status, n in (
+    for group, status, n in (
         commitments.order_by()
-        .values_list(group_field, label_field, "status")
+        .values_list(group_field, "status")
         .annotate(n=Count("pk"))
         .order_by(order_field or group_field)
     ):
         cells[group][status] = n
-        labels[group] = label
     rows = [
         BarRow(
-            label=str(label_for(labels[group])),
+            label=str(label_for(group)),
             segments=[Segment(s.value, s.label, cells[group][s.value]) for s in Status if s.value in cells[group]],
             url=url_for(group),
         )

@@ -10,9 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import geometry as geo
 from .vocabulary import CommitmentKind, DocumentKind, Measure, Party, ProgressMethod, SourceKind, Status
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def translation_columns(*names):
+    """The per-language columns django-modeltranslation adds (translation.py); history keeps the fields
+    themselves, not their translations."""
+    return [f"{name}_{code.replace('-', '_')}" for name in names for code, _label in settings.LANGUAGES]
 
 
 class SourceDocument(models.Model):
@@ -98,6 +105,10 @@ class CommitmentQuerySet(models.QuerySet):
         recent = ProgressUpdate.objects.filter(commitment=models.OuterRef("pk"), date__gte=cutoff)
         return self.exclude(status__in=Status.finished()).exclude(models.Exists(recent))
 
+    def located(self):
+        """Commitments with a place on the map: a geometry, or a latitude and a longitude."""
+        return self.filter(Q(geometry__isnull=False) | Q(latitude__isnull=False, longitude__isnull=False))
+
     def with_last_update(self):
         return self.annotate(last_update=models.Max("updates__date"))
 
@@ -169,6 +180,17 @@ class Commitment(models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+    geometry = models.JSONField(
+        _("geometry"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Where it is on the map, as GeoJSON with longitude first: a point, "
+            '{"type": "Point", "coordinates": [74.59, 35.49]}, or a route, '
+            '{"type": "LineString", "coordinates": [[72.92, 34.86], [73.29, 35.29], [74.59, 35.49]]}. '
+            "Leave empty to use the latitude and longitude as a point."
+        ),
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     target_date = models.DateField(_("target date"), null=True, blank=True, help_text=_("When it was promised for."))
     completion_date = models.DateField(
@@ -226,7 +248,7 @@ class Commitment(models.Model):
     )
 
     objects = CommitmentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated"])
+    history = HistoricalRecords(excluded_fields=["updated", *translation_columns("title", "summary")])
 
     class Meta:
         ordering = ["pillar__order", "title"]
@@ -289,6 +311,10 @@ class Commitment(models.Model):
             errors["theme"] = _("The theme “%(theme)s” belongs to another pillar.") % {"theme": self.theme.name}
         if self.parent_id and self.pk and self.pk in self.parent.ancestor_ids(include_self=True):
             errors["parent"] = _("A commitment cannot be part of itself, directly or through its parents.")
+        try:
+            geo.validate_geometry(self.geometry)
+        except ValidationError as error:
+            errors["geometry"] = error.messages
         if self.source_id and self.quote:
             try:
                 self.locate_quote()
@@ -306,6 +332,10 @@ class Commitment(models.Model):
                 params={"source": self.source.title},
             )
         self.quote_start = position
+
+    def geometry_or_point(self):
+        """The GeoJSON geometry to draw: the geometry, or a Point at the latitude and longitude; None for neither."""
+        return geo.geometry_or_point(self.geometry, self.latitude, self.longitude)
 
     @property
     def quote_end(self):
@@ -361,7 +391,7 @@ class Milestone(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = MilestoneQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translation_columns("title"))
 
     class Meta:
         ordering = ["commitment", "order", "due_date"]
@@ -408,7 +438,7 @@ class Indicator(models.Model):
     target_date = models.DateField(_("target date"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translation_columns("name", "unit"))
 
     class Meta:
         ordering = ["commitment", "order", "name"]
@@ -522,7 +552,7 @@ class ProgressUpdate(models.Model):
     created = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = ProgressUpdateQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translation_columns("text"))
 
     class Meta:
         ordering = ["-date", "-created"]

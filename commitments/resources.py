@@ -12,8 +12,23 @@ from django.db.models import Case, CharField, IntegerField, TextField, Value, Wh
 from import_export import fields, resources, widgets
 
 from .exports import unescape_formula
-from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
+from .models import (
+    Commitment,
+    Indicator,
+    Measurement,
+    Milestone,
+    Pillar,
+    ProgressUpdate,
+    SourceDocument,
+    Theme,
+    translation_columns,
+)
 from .services import refresh_progress
+
+
+class NullableTextWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row=row, **kwargs) or None
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -43,6 +58,13 @@ class StrictResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
+    @classmethod
+    def widget_from_django_field(cls, django_field, default=widgets.Widget):
+        if isinstance(django_field, (CharField, TextField)):
+            # An empty cell is NULL where the field stores "no value" so (the translations), else "".
+            return NullableTextWidget if django_field.null else widgets.CharWidget
+        return super().widget_from_django_field(django_field, default)
+
     def before_import(self, dataset, **kwargs):
         expected = [field.column_name for field in self.get_import_fields()]
         headers = [header.strip() if isinstance(header, str) else header for header in dataset.headers or []]
@@ -59,16 +81,9 @@ class StrictResource(resources.ModelResource):
             )
         self.first_row_of_key = {}
 
-    def text_columns(self):
-        """Columns of text fields, where an empty spreadsheet cell means empty text, not NULL."""
-        model = self._meta.model
-        names = {field.name for field in model._meta.get_fields() if isinstance(field, (CharField, TextField))}
-        return {field.column_name for field in self.get_import_fields() if field.attribute in names}
-
     def before_import_row(self, row, row_number=None, **kwargs):
-        text_columns = self.text_columns()
         for column, value in row.items():
-            row[column] = "" if value is None and column in text_columns else unescape_formula(value)
+            row[column] = unescape_formula(value)
         key = tuple(str(row.get(column, "")) for column in self._meta.import_id_fields)
         if key in self.first_row_of_key:
             first = self.first_row_of_key[key]
@@ -90,7 +105,7 @@ class PillarResource(StrictResource):
     class Meta(StrictResource.Meta):
         model = Pillar
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "order", "description"]
+        fields = ["slug", *translation_columns("name"), "order", *translation_columns("description")]
 
 
 class ThemeResource(StrictResource):
@@ -99,7 +114,7 @@ class ThemeResource(StrictResource):
     class Meta(StrictResource.Meta):
         model = Theme
         import_id_fields = ["slug"]
-        fields = ["slug", "pillar", "name", "order", "description"]
+        fields = ["slug", "pillar", *translation_columns("name"), "order", *translation_columns("description")]
 
 
 class CommitmentResource(StrictResource):
@@ -108,15 +123,17 @@ class CommitmentResource(StrictResource):
     source = related("source", SourceDocument)
     parent = related("parent", Commitment)
     owner = related("owner", get_user_model(), field="username")
+    # GeoJSON, as JSON text in one cell.
+    geometry = fields.Field(attribute="geometry", column_name="geometry", widget=widgets.JSONWidget())
 
     class Meta(StrictResource.Meta):
         model = Commitment
         import_id_fields = ["slug"]
         fields = [
-            "slug", "title", "pillar", "theme", "party", "kind", "status", "progress", "progress_method", "location",
-            "latitude", "longitude", "start_date", "target_date", "completion_date", "source", "quote", "published",
-            "owner", "summary", "internal_notes", "last_verified", "parent", "weight", "iati_identifier",
-            "aiddata_id",
+            "slug", *translation_columns("title"), "pillar", "theme", "party", "kind", "status", "progress",
+            "progress_method", "location", "latitude", "longitude", "geometry", "start_date", "target_date",
+            "completion_date", "source", "quote", "published", "owner", *translation_columns("summary"),
+            "internal_notes", "last_verified", "parent", "weight", "iati_identifier", "aiddata_id",
         ]  # fmt: skip
 
     def filter_export(self, queryset, **kwargs):
@@ -138,8 +155,8 @@ class MilestoneResource(StrictResource):
 
     class Meta(StrictResource.Meta):
         model = Milestone
-        import_id_fields = ["commitment", "title"]
-        fields = ["commitment", "title", "due_date", "completed_date", "order"]
+        import_id_fields = ["commitment", "title_en"]
+        fields = ["commitment", *translation_columns("title"), "due_date", "completed_date", "order"]
 
     def after_save_instance(self, instance, row, **kwargs):
         refresh_progress(instance.commitment)
@@ -152,7 +169,8 @@ class IndicatorResource(StrictResource):
         model = Indicator
         import_id_fields = ["slug"]
         fields = [
-            "slug", "commitment", "name", "unit", "measure", "key", "baseline_value", "baseline_date", "target_value",
+            "slug", "commitment", *translation_columns("name"), *translation_columns("unit"), "measure", "key",
+            "baseline_value", "baseline_date", "target_value",
             "target_date", "order",
         ]  # fmt: skip
 
@@ -174,10 +192,10 @@ class ProgressUpdateResource(StrictResource):
 
     class Meta(StrictResource.Meta):
         model = ProgressUpdate
-        import_id_fields = ["commitment", "date", "text"]
+        import_id_fields = ["commitment", "date", "text_en"]
         fields = [
-            "commitment", "date", "text", "source_url", "source_document", "source_kind", "status", "progress",
-            "public", "author",
+            "commitment", "date", *translation_columns("text"), "source_url", "source_document", "source_kind",
+            "status", "progress", "public", "author",
         ]  # fmt: skip
 
 

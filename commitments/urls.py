@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import api, feeds
 from .cache import cached_public_page, commitment_scopes, site_scopes
-from .views import public, staff
+from .views import open_data, public, staff
 
 app_name = "commitments"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("pillars/<slug:slug>/", site_page(public.PillarDetailView.as_view()), name="pillar_detail"),
     path("sources/", site_page(public.SourceListView.as_view()), name="source_list"),
     path("sources/<slug:slug>/", site_page(public.SourceDetailView.as_view()), name="source_detail"),
+    path("map/", site_page(public.commitment_map), name="map"),
     path("feed/", site_page(feeds.UpdatesFeed()), name="feed"),
     path(
         "api/commitments/",
@@ -36,6 +37,9 @@ urlpatterns = [
         name="api-commitment-detail",
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("iati/activities.xml", site_page(open_data.iati_activities), name="iati_activities"),
+    path("iati/activities/<slug:slug>.xml", commitment_page(open_data.iati_activity), name="iati_activity"),
+    path("opendata/aiddata.csv", site_page(open_data.aiddata_csv), name="aiddata_csv"),
     path("staff/", staff.BoardView.as_view(), name="staff_board"),
     path("staff/commitments/", staff.StaffCommitmentListView.as_view(), name="staff_commitments"),
     path("staff/overdue/", staff.OverdueView.as_view(), name="staff_overdue"),

@@ -94,7 +94,7 @@ def test_admin_edit_invalidates(client, catalogue, editor):
     kkh = Commitment.objects.get(slug=KKH)
     client.force_login(editor)
     url = reverse("admin:commitments_commitment_change", args=[kkh.pk])
-    data = change_form(kkh, kkh.version, title="Admin-renamed highway", status="in_progress")
+    data = change_form(kkh, kkh.version, title_en="Admin-renamed highway", status="in_progress")
     data.update(source=kkh.source.pk, pillar=kkh.pillar.pk, quote=kkh.quote, theme=kkh.theme.pk, published="on")
     assert client.post(url, data).status_code == 302
     client.logout()

@@ -39,11 +39,11 @@ def test_second_admin_save_is_refused_with_the_changes_and_input_kept(client, ed
     url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
 
     client.force_login(other)
-    first = client.post(url, change_form(commitment, opened_at, status="in_progress", title="First title"))
+    first = client.post(url, change_form(commitment, opened_at, status="in_progress", title_en="First title"))
     assert first.status_code == 302
 
     client.force_login(editor)
-    second = client.post(url, change_form(commitment, opened_at, status="stalled", title="Second title"))
+    second = client.post(url, change_form(commitment, opened_at, status="stalled", title_en="Second title"))
     page = second.content.decode()
     assert second.status_code == 200
     assert "Someone else saved this commitment while you were editing it (other-editor" in page
@@ -60,10 +60,10 @@ def test_admin_save_after_reading_the_changes_goes_through(client, editor):
     client.force_login(editor)
     stale_version = commitment.version
     Commitment.objects.get(pk=commitment.pk).save()
-    refused = client.post(url, change_form(commitment, stale_version, title="Mine"))
+    refused = client.post(url, change_form(commitment, stale_version, title_en="Mine"))
     assert refused.status_code == 200
     fresh_version = refused.context["adminform"].form.data["expected_version"]
-    assert client.post(url, change_form(commitment, fresh_version, title="Mine")).status_code == 302
+    assert client.post(url, change_form(commitment, fresh_version, title_en="Mine")).status_code == 302
     commitment.refresh_from_db()
     assert commitment.title == "Mine"
 

@@ -22,8 +22,12 @@ REDIS = "redis://127.0.0.1:6379/15"
 CATALOGUE = "commitments/catalogue/2025-02-21-china-pakistan-all-weather-partnership.yaml"
 
 
+# Settings a test run may have in its own environment that a real server would not.
+TEST_ONLY = {"DATABASE_URL", "HTTPS_ONLY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def production_env(**extra):
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "HTTPS_ONLY", "DEBUG"}}
+    env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY}
     env.update({"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "tracker.example.org"})
     env.update(extra)
     return env
@@ -107,7 +111,7 @@ def shared_services(tmp_path):
         pg.execute("DROP DATABASE IF EXISTS tracker_multi WITH (FORCE)")
         pg.execute("CREATE DATABASE tracker_multi")
     redis.Redis.from_url(REDIS).flushdb()
-    env = {key: value for key, value in os.environ.items() if key not in {"HTTPS_ONLY", "DEBUG"}}
+    env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY}
     env.update(
         DATABASE_URL=f"{PG}/tracker_multi", CACHE_URL=REDIS, SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="127.0.0.1", STATIC_ROOT=str(tmp_path / "static"), DEBUG="false",

@@ -204,8 +204,8 @@ def test_confirm_step_rolls_back_when_data_became_invalid(admin_client, dataset)
     "content, message",
     [
         (b"", "The submitted file is empty."),
-        (b"slug,title\nx,y\n", "missing columns"),
-        (b"slug,title,colour\nx,y,z\n", "unknown columns: colour"),
+        (b"slug,title_en\nx,y\n", "missing columns"),
+        (b"slug,title_en,colour\nx,y,z\n", "unknown columns: colour"),
         ("slug,title\nkkh,Caf\xe9\n".encode("latin-1"), "The file is not UTF-8 text."),
         (b"a" * (10 * 1024 * 1024), "the largest accepted is 5.0"),
     ],

@@ -15,6 +15,7 @@ SLUG = "published-road"
 # name: (method, url arguments, expected status per role)
 RULES = {
     "login": ("get", [], PUBLIC),
+    "switch_language": ("get", ["ur"], dict.fromkeys(ROLES, 302)),
     "logout": ("post", [], dict.fromkeys(ROLES, 302)),
     "commitments:dashboard": ("get", [], PUBLIC),
     "commitments:commitment_list": ("get", [], PUBLIC),
@@ -24,10 +25,14 @@ RULES = {
     "commitments:pillar_detail": ("get", ["pillar-road"], PUBLIC),
     "commitments:source_list": ("get", [], PUBLIC),
     "commitments:source_detail": ("get", ["source-road"], PUBLIC),
+    "commitments:map": ("get", [], PUBLIC),
     "commitments:feed": ("get", [], PUBLIC),
     "commitments:api-commitment-list": ("get", [], PUBLIC),
     "commitments:api-commitment-detail": ("get", [SLUG], PUBLIC),
     "commitments:api_schema": ("get", [], PUBLIC),
+    "commitments:iati_activities": ("get", [], PUBLIC),
+    "commitments:iati_activity": ("get", [SLUG], PUBLIC),
+    "commitments:aiddata_csv": ("get", [], PUBLIC),
     "commitments:staff_board": ("get", [], STAFF_PAGE),
     "commitments:staff_commitments": ("get", [], STAFF_PAGE),
     "commitments:staff_overdue": ("get", [], STAFF_PAGE),
@@ -105,7 +110,7 @@ def test_each_role_gets_the_expected_answer_everywhere(client, site, role):
         response = getattr(client, method)(reverse(name, args=args))
         if response.status_code != expected[role]:
             wrong.append(f"{name}: {response.status_code}, expected {expected[role]}")
-        if expected[role] == 302 and role == "anonymous" and method == "get":
+        if expected[role] == 302 and role == "anonymous" and method == "get" and name != "switch_language":
             assert "/login/" in response["Location"], name
     assert not wrong, "\n".join(wrong)
 
@@ -114,7 +119,12 @@ def test_each_role_gets_the_expected_answer_everywhere(client, site, role):
 def test_a_draft_is_404_on_every_public_page(client, site, role):
     if role != "anonymous":
         client.force_login(site[role])
-    for name in ["commitments:commitment_detail", "commitments:commitment_feed", "commitments:api-commitment-detail"]:
+    for name in [
+        "commitments:commitment_detail",
+        "commitments:commitment_feed",
+        "commitments:api-commitment-detail",
+        "commitments:iati_activity",
+    ]:
         assert client.get(reverse(name, args=["draft-road"])).status_code == 404, name
 
 

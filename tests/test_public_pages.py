@@ -806,6 +806,8 @@ def accessibility_problems(html):
         if not attrs.get("id") or attrs["id"] not in page.label_targets:
             problems.append(f"<{tag} name={attrs.get('name')!r}> has no <label for>")
     for attrs in page.svgs:
+        if attrs.get("aria-hidden") == "true":
+            continue  # decorative: the same figure is printed as text beside it
         if attrs.get("role") != "img" or not (attrs.get("aria-label") or "").strip():
             problems.append(f"<svg class={attrs.get('class')!r}> lacks role=img or an aria-label")
     return problems

@@ -88,9 +88,7 @@ def test_production_sends_hsts_and_secure_cookies(client, settings):
     response = client.get("/", secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
     UserFactory(username="cookie", groups=["Viewers"])
-    signed_in = client.post(
-        reverse("login"), {"username": "cookie", "password": "a-long-test-password"}, secure=True
-    )
+    signed_in = client.post(reverse("login"), {"username": "cookie", "password": "a-long-test-password"}, secure=True)
     cookie = signed_in.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["secure"] and cookie["httponly"]
 

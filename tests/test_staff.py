@@ -194,7 +194,7 @@ def test_admin_milestone_edit_rolls_progress_up(client, editor):
     MilestoneFactory(commitment=commitment)
     client.force_login(editor)
     url = reverse("admin:commitments_milestone_change", args=[milestone.pk])
-    data = {"commitment": commitment.pk, "title": milestone.title, "due_date": "2026-01-01"}
+    data = {"commitment": commitment.pk, "title_en": milestone.title, "due_date": "2026-01-01"}
     data.update(completed_date="2025-12-01", order="0")
     assert client.post(url, data).status_code == 302
     commitment.refresh_from_db()

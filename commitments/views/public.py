@@ -15,6 +15,7 @@ from ..charts import TargetBar, stacked_status_chart, status_chart
 from ..exports import SafeExportMixin
 from ..filters import CommitmentFilter
 from ..history import status_timeline
+from ..maps import draw
 from ..models import Commitment, Indicator, Measurement, Pillar, ProgressUpdate, SourceDocument
 from ..tables import CommitmentTable
 from ..vocabulary import Party
@@ -34,6 +35,7 @@ def commitments_url(**params):
 
 def dashboard(request):
     commitments = Commitment.objects.published()
+    pillars = Pillar.objects.in_bulk()
     progress = commitments.aggregate(average=Avg("progress"), known=Count("pk", filter=Q(progress__isnull=False)))
     key_indicators = (
         Indicator.objects.filter(key=True, commitment__published=True)
@@ -46,17 +48,13 @@ def dashboard(request):
         "status_chart": status_chart(commitments, lambda status: commitments_url(status=status.value)),
         "pillar_chart": stacked_status_chart(
             commitments,
-            "pillar__slug",
-            "pillar__name",
-            lambda slug: reverse("commitments:pillar_detail", args=[slug]),
+            "pillar",
+            lambda pk: pillars[pk].get_absolute_url(),
+            lambda pk: pillars[pk].name,
             order_field="pillar__order",
         ),
         "party_chart": stacked_status_chart(
-            commitments,
-            "party",
-            "party",
-            lambda party: commitments_url(party=party),
-            label_for=lambda party: Party(party).label,
+            commitments, "party", lambda party: commitments_url(party=party), lambda party: Party(party).label
         ),
         "target_bars": [TargetBar(i, next(iter(i.measurements.all()), None)) for i in key_indicators],
         "overdue": commitments.overdue().for_listing().order_by("target_date")[:20],
@@ -117,3 +115,11 @@ class SourceDetailView(CommitmentTableMixin, DetailView):
     def get_context_data(self, **kwargs):
         quoted = Commitment.objects.published().filter(source=self.object).only("slug", "title", "quote", "quote_start")
         return super().get_context_data(passages=annotate(self.object.text, list(quoted)), **kwargs)
+
+
+def commitment_map(request):
+    """The located published commitments on an SVG map, filtered like the table."""
+    filterset = CommitmentFilter(request.GET or None, queryset=Commitment.objects.published(), request=request)
+    matching = filterset.qs if not filterset.is_bound or filterset.is_valid() else Commitment.objects.none()
+    context = {"filter": filterset, "map": draw(matching.located()), "matching": matching.count()}
+    return render(request, "commitments/map.html", context)

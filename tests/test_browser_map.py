@@ -1,0 +1,136 @@
+"""Browser test of the map page: a real Chromium, driven by Playwright, against Django's live server.
+
+Run it with `pytest -m browser`. The screenshot goes to test-artifacts/screenshots/map.png (git-ignored).
+
+Playwright runs in a thread of its own here: test_browser.py keeps a session-wide sync Playwright
+(and its event loop) open in the main thread, and a second sync Playwright refuses to start beside it.
+The thread touches no database; what it checks against is read beforehand in the main thread.
+"""
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from commitments.models import Commitment
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+OPENED = ("gwadar-port-development", "Develop and operate Gwadar Port comprehensively")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def allow_async_unsafe():
+    """As in test_browser.py: Django refuses database access from a thread with a running event loop,
+    which the main thread has while test_browser.py's Playwright is open. The test code and the live
+    server never touch the database at the same time, so the documented escape hatch is safe. It is set
+    for this module only, so that it does not leak into other tests (such as `manage.py check --deploy`)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def chromium():
+    if not CHROMIUM.exists():
+        message = f"Chromium is not installed at {CHROMIUM}; the browser tests need Debian's chromium package."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " On CI this is an error, not a reason to skip.", pytrace=False)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture
+def site(transactional_db, catalogue, live_server):
+    """The live server's address, with the real speech catalogue loaded where the server thread can see it."""
+    return live_server.url
+
+
+def in_own_thread(function, *args, timeout=120):
+    """Run `function` in a new thread and return its result, or raise what it raised."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = function(*args)
+        except BaseException as error:  # re-raised in the test's thread below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="playwright", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"the browser did not finish within {timeout} s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
+
+
+def test_the_map_shows_the_located_commitments(site, chromium):
+    located = list(Commitment.objects.published().located())
+    lines = sum(c.geometry_or_point()["type"] == "LineString" for c in located)
+    assert lines and len(located) > lines
+    other_hosts = in_own_thread(visit_the_map, site, chromium, len(located) - lines, lines)
+    assert other_hosts == []
+
+
+def visit_the_map(site, chromium, points, lines):
+    """The reader's visit; returns the addresses of any request to another host."""
+    other_hosts = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            page.set_default_timeout(10_000)
+            page.on("request", lambda request: request.url.startswith(site) or other_hosts.append(request.url))
+            response = page.goto(site + "/")
+            assert response.status == 200
+            page.get_by_role("navigation", name="Main").get_by_role("link", name="Map").click()
+            expect(page).to_have_url(site + "/map/")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Map of commitments")
+
+            svg = page.locator("svg.map-svg")
+            expect(svg).to_be_visible()
+            expect(page.get_by_role("img", name="Map of Pakistan and western China")).to_be_visible()
+            box = svg.bounding_box()
+            assert box and box["width"] > 800 and box["height"] > 500, box
+            expect(svg.locator("circle.map-point")).to_have_count(points)
+            expect(svg.locator("polyline.map-line")).to_have_count(lines)
+            expect(svg.locator("path.map-country-focus")).to_have_count(2)
+            for shape in svg.locator("circle.map-point, polyline.map-line").all():
+                inner = shape.bounding_box()
+                assert inner and inner["width"] > 5 and inner["height"] > 5, inner
+                # Every shape lies inside the visible map.
+                assert box["x"] <= inner["x"] and inner["x"] + inner["width"] <= box["x"] + box["width"]
+                assert box["y"] <= inner["y"] and inner["y"] + inner["height"] <= box["y"] + box["height"]
+            for name in ("Pakistan", "China"):
+                expect(svg.locator("text.map-label-major", has_text=name)).to_be_visible()
+
+            # The legend and the list below the map read without the picture.
+            expect(page.locator("ul.map-legend li").first).to_be_visible()
+            expect(page.get_by_role("heading", name="Commitments on the map")).to_be_visible()
+            expect(page.locator("ol.map-list > li")).to_have_count(points + lines)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "map.png"), full_page=True)
+
+            slug, title = OPENED
+            page.locator("ol.map-list").get_by_role("link", name=title).click()
+            expect(page).to_have_url(f"{site}/commitments/{slug}/")
+        finally:
+            browser.close()
+    return other_hosts

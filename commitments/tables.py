@@ -26,7 +26,7 @@ class CommitmentTable(Table):
         template_name="includes/status_badge_cell.html", verbose_name=_("Status"), order_by=("status", "title")
     )
     progress = tables.TemplateColumn(template_name="includes/progress_cell.html", verbose_name=_("Progress"))
-    target_date = tables.DateColumn(verbose_name=_("Target date"), format="j M Y")
+    target_date = tables.DateColumn(verbose_name=_("Target date"), short=False)
 
     slug = tables.Column(visible=False)
     theme = tables.Column(visible=False, verbose_name=_("Theme"), accessor="theme__name")
@@ -64,7 +64,7 @@ class StaffCommitmentTable(CommitmentTable):
     )
     owner = tables.Column(verbose_name=_("Owner"), default="")
     published = tables.BooleanColumn(verbose_name=_("Published"))
-    last_update = tables.DateColumn(verbose_name=_("Last update"), format="j M Y", default=_("never"))
+    last_update = tables.DateColumn(verbose_name=_("Last update"), short=False, default=_("never"))
 
     class Meta(CommitmentTable.Meta):
         fields = ["title", "pillar", "party", "status", "progress", "target_date", "owner", "published"]
@@ -75,7 +75,7 @@ class StaffCommitmentTable(CommitmentTable):
 
 
 class MilestoneTable(Table):
-    due_date = tables.DateColumn(verbose_name=_("Due"), format="j M Y")
+    due_date = tables.DateColumn(verbose_name=_("Due"), short=False)
     title = tables.Column(verbose_name=_("Milestone"))
     commitment = tables.Column(
         verbose_name=_("Commitment"),
@@ -100,7 +100,7 @@ class MilestoneTable(Table):
 class ChangeTable(Table):
     """Edits of commitments, from their history, with who made them."""
 
-    history_date = tables.DateTimeColumn(verbose_name=_("When"), format="j M Y H:i")
+    history_date = tables.DateTimeColumn(verbose_name=_("When"), short=False)
     title = tables.Column(
         verbose_name=_("Commitment"), linkify=("commitments:staff_commitment", {"slug": tables.A("slug")})
     )
@@ -123,7 +123,7 @@ class ChangeTable(Table):
 
 
 class UpdateTable(Table):
-    date = tables.DateColumn(verbose_name=_("Date"), format="j M Y")
+    date = tables.DateColumn(verbose_name=_("Date"), short=False)
     commitment = tables.Column(
         verbose_name=_("Commitment"),
         linkify=("commitments:staff_commitment", {"slug": tables.A("commitment__slug")}),

@@ -51,7 +51,8 @@ class CommitmentSerializer(serializers.HyperlinkedModelSerializer):
         model = Commitment
         fields = [
             "url", "page", "slug", "title", "summary", "pillar", "theme", "party", "kind", "status", "progress",
-            "location", "latitude", "longitude", "geometry", "start_date", "target_date", "completion_date", "source", "quote",
+            "location", "latitude", "longitude", "geometry", "start_date", "target_date", "completion_date",
+            "source", "quote",
             "quote_start", "parent", "weight", "iati_identifier", "aiddata_id", "updated",
         ]  # fmt: skip
 

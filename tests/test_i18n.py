@@ -98,7 +98,7 @@ def test_switcher_refuses_other_hosts_and_unknown_languages(client):
 def test_the_switcher_links_to_the_same_page(client, catalogue):
     detail = reverse("commitments:commitment_detail", args=[KKH])
     page = client.get(detail).content.decode()
-    assert f'href="/language/ur/?next={detail.replace("/", "%2F")}"' in page
+    assert f'href="/language/ur/?next={detail}"' in page
 
 
 def test_catalogue_ships_urdu_and_chinese_titles_for_every_commitment():
@@ -121,7 +121,7 @@ def test_content_in_each_language_with_english_fallback(client, catalogue):
 def test_dates_and_numbers_follow_the_locale(client, catalogue):
     dairy = reverse("commitments:commitment_detail", args=["buffalo-dairy-first-batch"])
     with translation.override("zh-hans"):
-        page = client.get(dairy).content.decode()
+        page = client.get(reverse("commitments:commitment_detail", args=["buffalo-dairy-first-batch"])).content.decode()
     assert "2025年2月14日" in page
     english = client.get(dairy).content.decode()
     assert "Feb. 14, 2025" in english

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.urls import translate_url
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -15,7 +16,10 @@ def switch_language(request, code):
     next_url = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
         next_url = "/"
-    response = HttpResponseRedirect(translate_url(next_url, code))
+    # translate_url resolves the address in the language it is written in.
+    with translation.override(translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE):
+        target = translate_url(next_url, code)
+    response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

@@ -10,7 +10,6 @@ test-artifacts/screenshots/ (git-ignored).
 import csv
 import os
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -25,18 +24,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from commitments.models import Commitment  # noqa: E402
 
+from .browser import CHROMIUM_ARGS, SCREENSHOTS, require_chromium  # noqa: E402
 from .factories import CommitmentFactory  # noqa: E402
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 CATALOGUE_SIZE = 45
 PER_PAGE = 25
@@ -58,13 +47,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        message = f"Chromium is not installed at {CHROMIUM}; the browser tests need Debian's chromium package."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " On CI this is an error, not a reason to skip.", pytrace=False)
-        pytest.skip(message)
+    chromium = require_chromium()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
 

@@ -9,23 +9,14 @@ The thread touches no database; what it checks against is read beforehand in the
 
 import os
 import threading
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from commitments.models import Commitment
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+from .browser import CHROMIUM_ARGS, SCREENSHOTS, require_chromium
+
 OPENED = ("gwadar-port-development", "Develop and operate Gwadar Port comprehensively")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,12 +39,7 @@ def allow_async_unsafe():
 
 @pytest.fixture
 def chromium():
-    if not CHROMIUM.exists():
-        message = f"Chromium is not installed at {CHROMIUM}; the browser tests need Debian's chromium package."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " On CI this is an error, not a reason to skip.", pytrace=False)
-        pytest.skip(message)
-    return CHROMIUM
+    return require_chromium()
 
 
 @pytest.fixture

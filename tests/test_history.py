@@ -10,6 +10,7 @@ from commitments.vocabulary import Status
 from .conftest import CATALOGUE
 from .factories import CommitmentFactory, MilestoneFactory, UserFactory
 from .test_concurrency import change_form
+from .test_staff import post_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +31,7 @@ def test_admin_status_change_is_recorded_with_its_author(client, editor):
 def test_staff_form_status_change_is_recorded(client, editor):
     commitment = CommitmentFactory(status=Status.PLANNED)
     client.force_login(editor)
-    url = reverse("commitments:staff_record_progress", args=[commitment.slug])
-    data = {
-        "date": "2025-06-01",
-        "text": "Started.",
-        "source_url": "https://example.org",
-        "source_kind": "media_report",
-    }
-    client.post(url, {**data, "status": "in_progress", "version": commitment.version})
+    post_progress(client, commitment)
     assert statuses(commitment)[-1] == Status.IN_PROGRESS
     assert commitment.history.latest().history_user == editor
 
@@ -71,14 +65,7 @@ def test_admin_shows_an_objects_history(client, editor):
 def test_staff_page_shows_status_history_with_authors(client, editor):
     commitment = CommitmentFactory(status=Status.PLANNED)
     client.force_login(editor)
-    url = reverse("commitments:staff_record_progress", args=[commitment.slug])
-    data = {
-        "date": "2025-06-01",
-        "text": "Started.",
-        "source_url": "https://example.org",
-        "source_kind": "media_report",
-    }
-    client.post(url, {**data, "status": "in_progress", "version": commitment.version})
+    post_progress(client, commitment)
     page = client.get(reverse("commitments:staff_commitment", args=[commitment.slug])).content.decode()
     assert "Planned" in page and "→ <strong>In progress</strong>" in page and "by editor" in page
 
@@ -87,14 +74,7 @@ def test_public_page_shows_dated_status_changes_without_names(client):
     editor = UserFactory(username="amina.khan", groups=["Editors"])
     commitment = CommitmentFactory(status=Status.PLANNED, internal_notes="Secret note")
     client.force_login(editor)
-    url = reverse("commitments:staff_record_progress", args=[commitment.slug])
-    data = {
-        "date": "2025-06-01",
-        "text": "Started.",
-        "source_url": "https://example.org",
-        "source_kind": "media_report",
-    }
-    client.post(url, {**data, "status": "in_progress", "version": commitment.version})
+    post_progress(client, commitment)
     client.logout()
     page = client.get(commitment.get_absolute_url()).content.decode()
     assert "Status history" in page

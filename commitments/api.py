@@ -1,7 +1,9 @@
 """The read-only JSON API: published commitments, with the filters of the public table."""
 
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from .filters import CommitmentFilter
@@ -43,9 +45,9 @@ class CommitmentSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="commitments:api-commitment-detail", lookup_field="slug")
     page = serializers.CharField(source="get_absolute_url", read_only=True)
     pillar = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    parent = serializers.SlugRelatedField(source="public_parent", slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(source="public_parent", slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Commitment
@@ -71,7 +73,33 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request):
+        """A page size out of range is refused with a message, not quietly replaced."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError({"page_size": f"Give a whole number from 1 to {self.max_page_size}."})
+        return int(raw)
 
+
+ERRORS = {
+    400: OpenApiResponse(description="A filter value is not valid; the body names the filter and the reason."),
+    404: OpenApiResponse(description="No such page of results, or no published commitment with that slug."),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: CommitmentSerializer(many=True), **ERRORS},
+        parameters=[
+            OpenApiParameter("target_year", {"type": "integer", "minimum": 1900, "maximum": 2200}),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}),
+            OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": Pagination.max_page_size}),
+        ],
+    ),
+    retrieve=extend_schema(responses={200: CommitmentDetailSerializer, 404: ERRORS[404]}),
+)
 class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     filter_backends = [DjangoFilterBackend]

@@ -31,7 +31,12 @@ class CommitmentFilter(django_filters.FilterSet):
     party = django_filters.ChoiceFilter(label=_("Party"), choices=Party.choices, empty_label=_("All parties"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CommitmentKind.choices, empty_label=_("All kinds"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("All statuses"))
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
+        choices=[("true", _("Yes")), ("false", _("No"))],
+        empty_label=_("Either"),
+        method="filter_overdue",
+    )
     target_year = django_filters.NumberFilter(
         label=_("Target year"), field_name="target_date", lookup_expr="year", min_value=1900, max_value=2200
     )
@@ -47,7 +52,7 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         overdue = Commitment.objects.overdue(timezone.localdate()).values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+        return queryset.filter(pk__in=overdue) if value == "true" else queryset.exclude(pk__in=overdue)
 
 
 class StaffCommitmentFilter(CommitmentFilter):

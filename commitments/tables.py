@@ -74,6 +74,12 @@ class StaffCommitmentTable(CommitmentTable):
         return value.isoformat() if value else ""
 
 
+class DraftTable(StaffCommitmentTable):
+    publish = tables.TemplateColumn(
+        template_name="includes/publish_cell.html", verbose_name=_("Publish"), orderable=False, exclude_from_export=True
+    )
+
+
 class MilestoneTable(Table):
     due_date = tables.DateColumn(verbose_name=_("Due"), short=False)
     title = tables.Column(verbose_name=_("Milestone"))

@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,30 @@ def test_dates_and_numbers_follow_the_locale(client, catalogue):
     assert "Feb. 14, 2025" in english
     trade = client.get(reverse("commitments:commitment_detail", args=["agricultural-trade"])).content.decode()
     assert "1,000,000,000" in trade
+
+
+def msgids(po_text):
+    return set(re.findall(r'^msgid "(.+)"$', po_text, flags=re.MULTILINE))
+
+
+def test_translation_files_hold_every_string_of_the_source(tmp_path):
+    """Extract the strings afresh from a copy of the code: none may be missing from the .po files."""
+    root = Path(__file__).resolve().parent.parent
+    copy = tmp_path / "project"
+    subprocess.run(
+        ["cp", "-r", "commitments", "templates", "tracker", "locale", "manage.py", str(copy.parent)], cwd=root
+    )
+    for name in ("commitments", "templates", "tracker", "locale", "manage.py"):
+        (tmp_path / name).rename(copy / name) if copy.exists() else (
+            copy.mkdir(),
+            (tmp_path / name).rename(copy / name),
+        )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "ur", "--no-obsolete", "--no-location"],
+        cwd=copy, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    fresh = msgids((copy / "locale/ur/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
+    for locale_name in LANGUAGES.values():
+        shipped = msgids((LOCALE / locale_name / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8"))
+        assert fresh <= shipped, f"{locale_name} lacks: {sorted(fresh - shipped)[:10]}"

@@ -350,3 +350,22 @@ def test_staff_lists_issue_a_fixed_number_of_queries(client, viewer, django_asse
     add(40)
     assert page_queries() == small
     assert Commitment.objects.count() == 43
+
+
+def test_editor_publishes_a_draft_from_the_drafts_list(client, editor):
+    draft = CommitmentFactory(title="Draft bridge", published=False)
+    client.force_login(editor)
+    drafts = reverse("commitments:staff_drafts")
+    page = client.get(drafts).content.decode()
+    assert reverse("commitments:staff_publish", args=[draft.slug]) in page
+    response = client.post(reverse("commitments:staff_publish", args=[draft.slug]), {"published": "1", "next": drafts})
+    assert response["Location"] == drafts
+    draft.refresh_from_db()
+    assert draft.published
+
+
+def test_viewer_sees_no_publish_button_on_the_drafts_list(client, viewer):
+    draft = CommitmentFactory(published=False)
+    client.force_login(viewer)
+    page = client.get(reverse("commitments:staff_drafts")).content.decode()
+    assert reverse("commitments:staff_publish", args=[draft.slug]) not in page

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -19,7 +20,7 @@ from ..forms import ProgressForm
 from ..history import status_timeline
 from ..models import Commitment, Follow, Indicator, Milestone, ProgressUpdate
 from ..services import record_progress
-from ..tables import ChangeTable, MilestoneTable, StaffCommitmentTable, UpdateTable
+from ..tables import ChangeTable, DraftTable, MilestoneTable, StaffCommitmentTable, UpdateTable
 from ..vocabulary import Status
 
 STAFF_PERMISSION = "commitments.view_draft"
@@ -99,6 +100,7 @@ class MineView(StaffCommitmentListView):
 
 
 class DraftsView(StaffCommitmentListView):
+    table_class = DraftTable
     export_name = "drafts"
     heading = _("Drafts")
     intro = _("Unpublished commitments. Editors publish them from each commitment's staff page.")
@@ -253,6 +255,9 @@ def publish_view(request, slug):
     publish = request.POST.get("published") == "1"
     commitment.set_published(publish)
     messages.success(request, _("Published.") if publish else _("Returned to draft."))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
     return redirect("commitments:staff_commitment", slug=slug)
 
 

@@ -90,6 +90,9 @@ class CommitmentQuerySet(models.QuerySet):
         """What the public may see: the one rule every public page, feed, export and API uses."""
         return self.filter(published=True)
 
+    def drafts(self):
+        return self.filter(published=False)
+
     def visible_to(self, user):
         if user.has_perm("commitments.view_draft"):
             return self.all()

@@ -38,7 +38,7 @@ def dashboard(request):
     pillars = Pillar.objects.in_bulk()
     progress = commitments.aggregate(average=Avg("progress"), known=Count("pk", filter=Q(progress__isnull=False)))
     key_indicators = (
-        Indicator.objects.filter(key=True, commitment__published=True)
+        Indicator.objects.filter(key=True, commitment__in=commitments)
         .select_related("commitment")
         .prefetch_related(Prefetch("measurements", queryset=Measurement.objects.order_by("-as_of")))
     )
@@ -84,7 +84,7 @@ class PillarListView(ListView):
 
     def get_queryset(self):
         return Pillar.objects.annotate(
-            commitment_count=Count("commitments", filter=Q(commitments__published=True))
+            commitment_count=Count("commitments", filter=Q(commitments__in=Commitment.objects.published()))
         ).prefetch_related("themes")
 
 
@@ -101,7 +101,7 @@ class SourceListView(ListView):
 
     def get_queryset(self):
         return SourceDocument.objects.annotate(
-            commitment_count=Count("commitments", filter=Q(commitments__published=True))
+            commitment_count=Count("commitments", filter=Q(commitments__in=Commitment.objects.published()))
         )
 
 

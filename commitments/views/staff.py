@@ -106,7 +106,7 @@ class DraftsView(StaffCommitmentListView):
     intro = _("Unpublished commitments. Editors publish them from each commitment's staff page.")
 
     def narrow(self, commitments):
-        return commitments.filter(published=False)
+        return commitments.drafts()
 
 
 class MilestonesView(StaffMixin, StaffExportMixin, SingleTableView):
@@ -181,7 +181,7 @@ class BoardView(StaffMixin, FilterView):
             "overdue": commitments.overdue(today).count(),
             "stale": commitments.stale(settings.STALE_AFTER_DAYS, today).count(),
             "mine": commitments.filter(owner=self.request.user).count(),
-            "drafts": commitments.filter(published=False).count(),
+            "drafts": commitments.drafts().count(),
             "milestones": Milestone.objects.due_before(horizon).filter(commitment__in=commitments).count(),
         }
         return context

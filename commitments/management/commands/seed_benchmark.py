@@ -1,0 +1,539 @@
+"""Fill an empty database with a realistic, reproducible data set of a chosen size, for benchmarks.
+
+    python manage.py seed_benchmark --commitments 20000 [--seed 1] [--reset]
+
+For N commitments: about N/50 source documents (each a generated speech or statement in which
+every commitment's quote occurs word for word), 5 pillars with 14 themes, 3N milestones,
+N indicators with 5N measurements and 5N progress updates. Everything comes from
+random.Random(seed) and fixed dates (never today's), so the same seed gives the same rows.
+
+Rows are written with bulk_create in one transaction: no history is recorded and no signal is sent.
+The public page cache versions are bumped once at the end, so no cached page survives.
+"""
+
+import datetime
+import random
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import islice
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils.text import slugify
+
+from commitments.cache import COMMITMENTS, SITE, bump
+from commitments.models import (
+    Commitment,
+    Follow,
+    Indicator,
+    Measurement,
+    Milestone,
+    Pillar,
+    ProgressUpdate,
+    SourceDocument,
+    Theme,
+)
+from commitments.vocabulary import CommitmentKind, DocumentKind, Measure, Party, ProgressMethod, SourceKind, Status
+
+BATCH = 2000
+PER_SOURCE = 50  # commitments quoted from one source document
+CHILDREN_PER_PARENT = 4  # the first commitment of every source is carried out by this many others in it
+AS_OF = datetime.date(2025, 10, 1)  # the data's "today": nothing is completed, measured or reported later
+FIRST_SOURCE = datetime.date(2019, 1, 1)
+CENT = Decimal("0.01")
+
+PILLARS = {
+    "strategic": ("High-level strategic cooperation", ["Leaders' exchanges", "Party and parliamentary ties"]),
+    "practical": (
+        "High-level practical cooperation",
+        ["Key projects", "Agricultural cooperation", "Industry and trade", "Energy"],
+    ),
+    "security": ("High-level security cooperation", ["Protection of personnel and projects", "Counter-terrorism"]),
+    "livelihoods": (
+        "High-level cooperation in improving livelihoods",
+        ["Health", "Education and training", "Water and climate"],
+    ),
+    "international": ("High-level international collaboration", ["United Nations", "Regional organisations", "Trade"]),
+}
+KIND_PILLARS = {
+    CommitmentKind.INFRASTRUCTURE: ["practical", "practical", "livelihoods"],
+    CommitmentKind.PROGRAMME: ["livelihoods", "livelihoods", "practical"],
+    CommitmentKind.TRADE: ["practical", "international"],
+    CommitmentKind.POLICY: ["strategic", "practical", "livelihoods", "international"],
+    CommitmentKind.SECURITY: ["security"],
+    CommitmentKind.DIPLOMATIC: ["strategic", "international"],
+}
+PARTIES = {Party.CHINA: 35, Party.PAKISTAN: 35, Party.BOTH: 25, Party.THIRD_PARTIES: 5}
+KINDS = {
+    CommitmentKind.INFRASTRUCTURE: 35,
+    CommitmentKind.PROGRAMME: 20,
+    CommitmentKind.TRADE: 10,
+    CommitmentKind.POLICY: 15,
+    CommitmentKind.SECURITY: 10,
+    CommitmentKind.DIPLOMATIC: 10,
+}
+STATUSES = {
+    Status.ANNOUNCED: 15,
+    Status.PLANNED: 20,
+    Status.IN_PROGRESS: 30,
+    Status.ONGOING: 10,
+    Status.COMPLETED: 15,
+    Status.STALLED: 6,
+    Status.CANCELLED: 4,
+}
+DOCUMENT_KINDS = {
+    DocumentKind.SPEECH: 40,
+    DocumentKind.JOINT_STATEMENT: 25,
+    DocumentKind.AGREEMENT: 10,
+    DocumentKind.PRESS_RELEASE: 15,
+    DocumentKind.REPORT: 10,
+}
+SUBJECTS = {
+    Party.CHINA: ["China", "The Chinese side", "Chinese enterprises"],
+    Party.PAKISTAN: ["Pakistan", "The Government of Pakistan", "The Pakistani side"],
+    Party.BOTH: ["The two sides", "China and Pakistan", "Both countries"],
+    Party.THIRD_PARTIES: ["Partner countries", "International lenders"],
+}
+# (verb, object) pairs; {n} becomes a number.
+ACTIONS = {
+    CommitmentKind.INFRASTRUCTURE: [
+        ("build", "a {n}-kilometre road"),
+        ("upgrade", "the railway line"),
+        ("complete", "a {n} MW solar park"),
+        ("construct", "a water treatment plant"),
+        ("expand", "the port terminal"),
+        ("lay", "a fibre optic cable of {n} kilometres"),
+        ("build", "a {n}-bed hospital"),
+    ],
+    CommitmentKind.PROGRAMME: [
+        ("train", "{n} engineers"),
+        ("award", "{n} scholarships"),
+        ("send", "{n} medical teams"),
+        ("run", "a vocational training programme for {n} young people"),
+        ("distribute", "{n} health kits"),
+    ],
+    CommitmentKind.TRADE: [
+        ("raise", "agricultural exports to USD {n} million"),
+        ("open", "a cross-border e-commerce zone"),
+        ("double", "dairy exports"),
+        ("set up", "a special economic zone of {n} acres"),
+    ],
+    CommitmentKind.POLICY: [
+        ("adopt", "a framework on investment protection"),
+        ("simplify", "visa rules for business travellers"),
+        ("publish", "a plan on water management"),
+        ("agree", "standards for halal food exports"),
+    ],
+    CommitmentKind.SECURITY: [
+        ("strengthen", "protection of project sites"),
+        ("hold", "joint counter-terrorism exercises"),
+        ("set up", "a joint security coordination cell"),
+        ("deploy", "{n} additional security personnel"),
+    ],
+    CommitmentKind.DIPLOMATIC: [
+        ("hold", "a strategic dialogue"),
+        ("celebrate", "the anniversary of diplomatic relations"),
+        ("coordinate", "positions at the United Nations"),
+        ("open", "a consulate"),
+    ],
+}
+NUMBERS = [12, 25, 50, 100, 120, 150, 200, 300, 500, 1000, 2000, 5000]
+PLACES = [
+    ("Gwadar", "25.12640", "62.32250"),
+    ("Karachi", "24.86070", "67.00110"),
+    ("Lahore", "31.54970", "74.34360"),
+    ("Islamabad", "33.68440", "73.04790"),
+    ("Peshawar", "34.01510", "71.52490"),
+    ("Quetta", "30.17980", "66.97500"),
+    ("Multan", "30.15750", "71.52490"),
+    ("Faisalabad", "31.45040", "73.13500"),
+    ("Sukkur", "27.70520", "68.85740"),
+    ("Hyderabad", "25.39600", "68.37780"),
+    ("Gilgit", "35.92080", "74.30830"),
+    ("Skardu", "35.29710", "75.63330"),
+    ("Sialkot", "32.49450", "74.52290"),
+    ("Thar", "24.74140", "70.17560"),
+    ("Hunza", "36.31670", "74.65000"),
+    ("Khunjerab", "36.85000", "75.42780"),
+    ("Rawalpindi", "33.59730", "73.04790"),
+    ("Bahawalpur", "29.39560", "71.68360"),
+    ("Kashgar", "39.46770", "75.99380"),
+    ("Urumqi", "43.82560", "87.61680"),
+]
+TOPICS = [
+    "the All-weather Strategic Cooperative Partnership",
+    "the China-Pakistan Economic Corridor",
+    "agricultural cooperation",
+    "energy cooperation",
+    "security cooperation",
+    "people-to-people exchanges",
+    "trade and investment",
+    "health cooperation",
+    "education and training",
+    "the development of Gwadar",
+    "industrial cooperation",
+    "climate and water",
+]
+SPEAKERS = [
+    "Ministry of Foreign Affairs of China",
+    "Ministry of Foreign Affairs of Pakistan",
+    "Prime Minister's Office, Pakistan",
+    "Embassy of China in Pakistan",
+    "CPEC Authority",
+    "Ministry of Planning, Development and Special Initiatives",
+]
+FILLERS = [
+    "This reflects the spirit of our all-weather friendship.",
+    "The people of {place} have waited long for this.",
+    "Both sides reviewed the progress made since {year}.",
+    "We appreciate the hard work of everyone involved.",
+    "Our friendship is higher than the mountains and deeper than the oceans.",
+    "Much has been achieved, and much remains to be done.",
+    "The coming years will test our resolve.",
+    "We thank our friends in {place} for their hospitality.",
+]
+MILESTONES = {
+    CommitmentKind.INFRASTRUCTURE: ["Feasibility study approved", "Contract awarded", "Construction completed"],
+    CommitmentKind.PROGRAMME: ["Programme launched", "First cohort completed", "Final cohort completed"],
+    CommitmentKind.TRADE: ["Protocol signed", "First shipments made", "Target volume reached"],
+    CommitmentKind.POLICY: ["Draft published", "Consultation closed", "Adopted"],
+    CommitmentKind.SECURITY: ["Arrangement agreed", "Joint exercise held", "Review completed"],
+    CommitmentKind.DIPLOMATIC: ["Dates agreed", "Meeting held", "Outcome published"],
+}
+INDICATORS = {
+    CommitmentKind.INFRASTRUCTURE: ("Funds disbursed", "USD million", Measure.AMOUNT),
+    CommitmentKind.PROGRAMME: ("People reached", "people", Measure.COUNT),
+    CommitmentKind.TRADE: ("Exports", "USD million", Measure.AMOUNT),
+    CommitmentKind.POLICY: ("Measures adopted", "measures", Measure.COUNT),
+    CommitmentKind.SECURITY: ("Personnel deployed", "people", Measure.COUNT),
+    CommitmentKind.DIPLOMATIC: ("Meetings held", "meetings", Measure.COUNT),
+}
+# The statuses a commitment's five updates report, ending with its current status.
+STATUS_PATHS = {
+    Status.ANNOUNCED: ["announced"] * 5,
+    Status.PLANNED: ["announced", "announced", "planned", "planned", "planned"],
+    Status.IN_PROGRESS: ["announced", "planned", "planned", "in_progress", "in_progress"],
+    Status.ONGOING: ["announced", "planned", "ongoing", "ongoing", "ongoing"],
+    Status.COMPLETED: ["planned", "in_progress", "in_progress", "in_progress", "completed"],
+    Status.STALLED: ["planned", "in_progress", "in_progress", "stalled", "stalled"],
+    Status.CANCELLED: ["announced", "planned", "planned", "stalled", "cancelled"],
+}
+UPDATE_TEXTS = [
+    "Officials confirmed that work on “{title}” is on schedule.",
+    "The implementing agency reported progress on “{title}”.",
+    "A media report said “{title}” faces delays over financing.",
+    "A field visit found activity on the site of “{title}”.",
+    "The ministry published new figures for “{title}”.",
+]
+NOTES = ["Check the figures with the ministry.", "Awaiting the implementing agency's report.", ""]
+
+
+def weighted(rng, weights):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def days(n):
+    return datetime.timedelta(days=n)
+
+
+def between(rng, start, end):
+    return start + days(rng.randint(0, max((end - start).days, 0)))
+
+
+def insert(model, rows):
+    """bulk_create rows (any iterable) in batches; returns how many."""
+    rows, count = iter(rows), 0
+    while batch := list(islice(rows, BATCH)):
+        model.objects.bulk_create(batch, batch_size=BATCH)
+        count += len(batch)
+    return count
+
+
+@dataclass
+class Pledge:
+    """A commitment as a source states it; `quote` stands at `quote_start` in the source text."""
+
+    party: str
+    kind: str
+    subject: str
+    verb: str
+    thing: str
+    place: tuple
+    year: int
+    sentence: str
+    quote: str = ""
+    quote_start: int = 0
+
+
+def make_pledge(rng, source_date):
+    party, kind = weighted(rng, PARTIES), weighted(rng, KINDS)
+    verb, thing = rng.choice(ACTIONS[kind])
+    thing = thing.format(n=rng.choice(NUMBERS))
+    place, year = rng.choice(PLACES), source_date.year + rng.randint(1, 6)
+    subject = rng.choice(SUBJECTS[party])
+    sentence = f"{subject} will {verb} {thing} in {place[0]} by {year}."
+    return Pledge(party, kind, subject, verb, thing, place, year, sentence)
+
+
+def seed_pillars():
+    pillars = [
+        Pillar(name=name, slug=slug, order=i + 1, description=f"The commitments on {name[0].lower()}{name[1:]}.")
+        for i, (slug, (name, _)) in enumerate(PILLARS.items())
+    ]
+    insert(Pillar, pillars)
+    themes = [
+        Theme(pillar=pillar, name=name, slug=slugify(name), order=j + 1)
+        for pillar in pillars
+        for j, name in enumerate(PILLARS[pillar.slug][1])
+    ]
+    insert(Theme, themes)
+    return pillars, themes
+
+
+def seed_sources(rng, commitments):
+    """Source documents, each with the pledges it quotes; returns [(source, pledges)]."""
+    sources = []
+    for i in range((commitments + PER_SOURCE - 1) // PER_SOURCE):
+        date = between(rng, FIRST_SOURCE, AS_OF - days(90))
+        kind, topic = weighted(rng, DOCUMENT_KINDS), rng.choice(TOPICS)
+        title = f"{DocumentKind(kind).label} on {topic}, {rng.choice(PLACES)[0]}, {date:%B %Y}"
+        slug = f"{date.isoformat()}-{slugify(topic)}-{i + 1}"
+        count = min(PER_SOURCE, commitments - i * PER_SOURCE)
+        pledges = []
+        while len(pledges) < count:
+            pledge = make_pledge(rng, date)
+            if any(p.sentence == pledge.sentence for p in pledges):
+                continue  # each quote occurs once in its source
+            pledges.append(pledge)
+        text = f"{title}.\n\n"
+        for n, pledge in enumerate(pledges):
+            for _ in range(rng.randint(0, 3)):
+                text += rng.choice(FILLERS).format(place=rng.choice(PLACES)[0], year=date.year - 1) + " "
+            pledge.quote_start = len(text)
+            pledge.quote = pledge.sentence
+            if rng.random() < 0.3:  # some quotes run on into the next sentence
+                pledge.quote += " " + rng.choice(FILLERS).format(place=pledge.place[0], year=date.year - 1)
+            text += pledge.quote + ("\n\n" if n % 4 == 3 else " ")
+        text += "Thank you."
+        source = SourceDocument(
+            title=title,
+            slug=slug,
+            date=date,
+            speaker=rng.choice(SPEAKERS),
+            kind=kind,
+            url=f"https://example.org/statements/{slug}",
+            summary=f"A {DocumentKind(kind).label.lower()} on {topic}, with {count} commitments.",
+            text=text,
+        )
+        sources.append((source, pledges))
+    insert(SourceDocument, [source for source, _ in sources])
+    return sources
+
+
+def progress_for(rng, status):
+    if status == Status.COMPLETED:
+        return 100
+    if status in (Status.IN_PROGRESS, Status.STALLED):
+        return rng.randint(5, 95 if status == Status.IN_PROGRESS else 60)
+    if status == Status.ONGOING:
+        return rng.choice([None, rng.randint(20, 90)])
+    return rng.choice([None, None, 0, rng.randint(0, 20)])
+
+
+def seed_commitments(rng, sources, pillars, themes):
+    pillar_by_slug = {pillar.slug: pillar for pillar in pillars}
+    parents, others = [], []
+    for source, pledges in sources:
+        family = []  # the commitments that carry out this source's first one
+        for n, pledge in enumerate(pledges):
+            status = weighted(rng, STATUSES)
+            pillar = pillar_by_slug[rng.choice(KIND_PILLARS[pledge.kind])]
+            own_themes = [theme for theme in themes if theme.pillar_id == pillar.pk]
+            start = between(rng, source.date, source.date + days(540)) if rng.random() < 0.8 else None
+            if status == Status.COMPLETED:
+                start = between(rng, source.date, source.date + (AS_OF - source.date) / 2)
+            title = f"{pledge.verb.capitalize()} {pledge.thing} in {pledge.place[0]}"
+            number = len(parents) + len(others) + 1
+            commitment = Commitment(
+                title=title,
+                slug=f"{slugify(title)[:60].rstrip('-')}-{number}",
+                pillar=pillar,
+                theme=rng.choice(own_themes) if rng.random() < 0.8 else None,
+                party=pledge.party,
+                kind=pledge.kind,
+                status=status,
+                progress=progress_for(rng, status),
+                location=pledge.place[0],
+                latitude=Decimal(pledge.place[1]),
+                longitude=Decimal(pledge.place[2]),
+                start_date=start,
+                target_date=datetime.date(pledge.year, rng.randint(1, 12), 1) if rng.random() < 0.9 else None,
+                completion_date=between(rng, start, AS_OF) if status == Status.COMPLETED else None,
+                source=source,
+                quote=pledge.quote,
+                quote_start=pledge.quote_start,
+                published=rng.random() >= 0.05,
+                summary=f"{pledge.subject} committed to {pledge.verb} {pledge.thing} in {pledge.place[0]}.",
+                internal_notes=rng.choice(NOTES),
+                last_verified=AS_OF - days(rng.randint(0, 400)) if rng.random() < 0.7 else None,
+                iati_identifier=f"XM-DAC-{rng.randint(10000, 99999)}-{number}" if rng.random() < 0.3 else "",
+                aiddata_id=str(rng.randint(30000, 99999)) if rng.random() < 0.25 else "",
+            )
+            if n == 0:
+                commitment.progress_method = ProgressMethod.CHILDREN
+                parents.append(commitment)
+            else:
+                if n <= CHILDREN_PER_PARENT:
+                    commitment.parent = parents[-1]
+                    commitment.weight = Decimal(rng.choice(["0.5", "1", "1", "2", "3"]))
+                    family.append(commitment)
+                others.append(commitment)
+        # The parent's progress is the weighted average of its children's, as services.refresh_progress makes it.
+        total = sum(child.weight for child in family)
+        parents[-1].progress = round(sum(c.weight * (c.progress or 0) for c in family) / total) if family else None
+    insert(Commitment, parents)  # before their children, which need their ids
+    insert(Commitment, others)
+    return parents + others
+
+
+def seed_milestones(rng, commitments):
+    def rows():
+        for commitment in commitments:
+            begin = commitment.start_date or commitment.source.date
+            end = max(commitment.target_date or begin + days(3 * 365), begin + days(90))
+            done = {Status.COMPLETED: 3, Status.ANNOUNCED: 0, Status.PLANNED: 0}.get(commitment.status)
+            done = rng.randint(0, 2) if done is None else done
+            for k, title in enumerate(MILESTONES[commitment.kind]):
+                due = begin + (end - begin) * (k + 1) / 3
+                finished = min(due, commitment.completion_date or AS_OF) - days(rng.randint(0, 30))
+                yield Milestone(
+                    commitment=commitment,
+                    title=title,
+                    due_date=due,
+                    completed_date=finished if k < done else None,
+                    order=k + 1,
+                )
+
+    return insert(Milestone, rows())
+
+
+def seed_indicators(rng, commitments):
+    indicators = []
+    for n, commitment in enumerate(commitments):
+        name, unit, measure = INDICATORS[commitment.kind]
+        target = Decimal(rng.choice(NUMBERS))
+        indicators.append(
+            Indicator(
+                commitment=commitment,
+                name=name,
+                slug=f"{commitment.slug}-{slugify(name)}",
+                unit=unit,
+                measure=measure,
+                key=n % 1000 == 0,  # a few key indicators for the dashboard, whatever the size
+                baseline_value=(target * Decimal(rng.choice(["0", "0", "0.05", "0.1", "0.2"]))).quantize(CENT),
+                baseline_date=commitment.start_date or commitment.source.date,
+                target_value=target,
+                target_date=commitment.target_date,
+            )
+        )
+    insert(Indicator, indicators)
+    return indicators
+
+
+def seed_measurements(rng, indicators, sources):
+    def rows():
+        for indicator in indicators:
+            first = min(indicator.baseline_date, AS_OF - days(150))
+            reached = (indicator.commitment.progress or rng.randint(0, 30)) / 100
+            for k in range(5):
+                share = Decimal(reached * (k + 1) / 5 * rng.uniform(0.9, 1.0))
+                value = indicator.baseline_value + (indicator.target_value - indicator.baseline_value) * share
+                by_url = rng.random() < 0.6
+                yield Measurement(
+                    indicator=indicator,
+                    value=max(value, Decimal(0)).quantize(CENT),
+                    as_of=first + (AS_OF - first) * (k + 1) / 5,
+                    source_url=f"https://data.example.org/{indicator.slug}/{k + 1}" if by_url else "",
+                    source_document=None if by_url else rng.choice(sources)[0],
+                )
+
+    return insert(Measurement, rows())
+
+
+def seed_updates(rng, commitments):
+    def rows():
+        for commitment in commitments:
+            begin = commitment.source.date
+            for k, status in enumerate(STATUS_PATHS[commitment.status]):
+                by_url = rng.random() < 0.7
+                progress = commitment.progress
+                yield ProgressUpdate(
+                    commitment=commitment,
+                    date=min(begin + (AS_OF - begin) * (k + 1) / 6 + days(rng.randint(0, 20)), AS_OF),
+                    text=rng.choice(UPDATE_TEXTS).format(title=commitment.title),
+                    source_url=f"https://news.example.org/{commitment.slug}/{k + 1}" if by_url else "",
+                    source_document=None if by_url else commitment.source,
+                    source_kind=rng.choice(SourceKind.values),
+                    status=status,
+                    progress=None if progress is None else round(progress * (k + 1) / 5),
+                    public=rng.random() < 0.85,
+                )
+
+    return insert(ProgressUpdate, rows())
+
+
+def delete_all():
+    """Empty the tracker's tables and their history, children first, without signals."""
+    models = [Follow, ProgressUpdate, Measurement, Indicator, Milestone, Commitment, Theme, Pillar, SourceDocument]
+    models += [model.history.model for model in (ProgressUpdate, Measurement, Indicator, Milestone, Commitment)]
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with a reproducible benchmark data set of --commitments commitments."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--commitments", type=int, default=20000, help="How many commitments (default 20000).")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed gives the same data.")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="First delete every commitment, source, pillar and their records (and their history).",
+        )
+
+    def handle(self, *args, commitments, seed, reset, **options):
+        if commitments < 1:
+            raise CommandError("--commitments must be at least 1.")
+        held = {str(m._meta.verbose_name_plural): m.objects.count() for m in (Commitment, SourceDocument, Pillar)}
+        if any(held.values()) and not reset:
+            found = ", ".join(f"{count} {name}" for name, count in held.items())
+            raise CommandError(
+                f"The database already holds data ({found}); seed_benchmark fills an empty database. "
+                "Use --reset to delete all of it first, or point DATABASE_URL at another database."
+            )
+        started = time.monotonic()
+        rng = random.Random(seed)
+        with transaction.atomic():
+            if reset:
+                delete_all()
+            pillars, themes = seed_pillars()
+            sources = seed_sources(rng, commitments)
+            rows = seed_commitments(rng, sources, pillars, themes)
+            counts = {
+                "source documents": len(sources),
+                "pillars": len(pillars),
+                "themes": len(themes),
+                "commitments": len(rows),
+                "milestones": seed_milestones(rng, rows),
+            }
+            indicators = seed_indicators(rng, rows)
+            counts["indicators"] = len(indicators)
+            counts["measurements"] = seed_measurements(rng, indicators, sources)
+            counts["progress updates"] = seed_updates(rng, rows)
+            bump(SITE, COMMITMENTS)  # bulk_create sends no signals: no cached public page may survive
+        for name, count in counts.items():
+            self.stdout.write(f"{count:>9,} {name}")
+        self.stdout.write(self.style.SUCCESS(f"Seeded in {time.monotonic() - started:.1f} s (seed {seed})."))

@@ -44,6 +44,10 @@ audit: install-dev
 	$(BIN)/pip install --quiet -r requirements-audit.txt
 	$(BIN)/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --disable-pip --no-deps
 
+# Throughput and latency of the public pages at 20,000 commitments (bench/README.md); about 10 minutes.
+bench: install-dev
+	$(BIN)/python bench/run.py
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

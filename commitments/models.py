@@ -116,7 +116,8 @@ class CommitmentQuerySet(models.QuerySet):
         return self.annotate(last_update=models.Max("updates__date"))
 
     def for_listing(self):
-        return self.select_related("pillar", "theme", "source")
+        # A source's full text is long; lists show only its title.
+        return self.select_related("pillar", "theme", "source").defer("source__text", "source__summary")
 
     def with_public_record(self):
         """Everything a public commitment page or API record shows, in a fixed number of queries."""

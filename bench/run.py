@@ -71,8 +71,9 @@ def parse_args():
     parser.add_argument(
         "--wait-idle",
         type=int,
-        default=120,
-        help="wait up to this many seconds for other processes to leave the CPU alone (default 120)",
+        default=300,
+        help="at most this many seconds, over the whole run, of waiting before a load until other processes "
+        "leave the CPU alone (default 300)",
     )
     return parser.parse_args()
 
@@ -265,18 +266,26 @@ def foreign_share(before, after):
     return max(0.0, ((after[1] - before[1]) - (after[2] - before[2])) / capacity) if capacity else 0.0
 
 
-def wait_until_idle(limit):
-    """Wait (at most `limit` s) until other processes use under 10% of the CPU for 3 s; return that share."""
-    deadline, said = time.monotonic() + limit, 0.0
-    while True:
-        before = cpu_snapshot()
-        time.sleep(3)
-        share = foreign_share(before, cpu_snapshot())
-        if share < 0.10 or time.monotonic() >= deadline:
-            return share
-        if time.monotonic() - said > 30:
-            said = time.monotonic()
-            print(f"Other processes use {share:.0%} of the CPU; waiting (at most {limit} s) ...", flush=True)
+class Quiet:
+    """Waiting, within a budget of seconds for the whole run, until other processes leave the CPU alone."""
+
+    def __init__(self, budget):
+        self.budget, self.said = budget, 0.0
+
+    def wait(self):
+        """Wait until other processes use under 10% of the CPU for 1.5 s, or the budget is spent; return that share."""
+        while True:
+            before = cpu_snapshot()
+            time.sleep(1.5)
+            share = foreign_share(before, cpu_snapshot())
+            if share < 0.10 or self.budget <= 0:
+                return share
+            self.budget -= 1.5
+            if time.monotonic() - self.said > 30:
+                self.said = time.monotonic()
+                print(
+                    f"  other processes use {share:.0%} of the CPU; waiting ({self.budget:.0f} s left) ...", flush=True
+                )
 
 
 class Server:
@@ -597,6 +606,7 @@ def main():
         script.write_text(WRK_SCRIPT)
 
         def load(server, url, cookie=""):
+            quiet.wait()
             warm(server.port, url, cookie, args.clients, rounds=5 if server.name == "cached" else 2)
             before, workers_seen = cpu_snapshot(), len(server.pids)
             result = load_wrk(server.port, url, cookie, args.seconds, args.clients, script) if wrk else None
@@ -608,11 +618,7 @@ def main():
 
         results, servers = {}, []
         admin_cookie = f"sessionid={session}"
-        idle = wait_until_idle(args.wait_idle)
-        if idle >= 0.10:
-            print(
-                f"Other processes still use {idle:.0%} of the CPU: the results will be slower than on a quiet machine."
-            )
+        quiet = Quiet(args.wait_idle)
         try:
             for name, cache in (("uncached", "false"), ("cached", "true")):
                 env = {**os.environ, "PUBLIC_PAGE_CACHE": cache}

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpResponse
 from django.utils.translation import get_language
 
 from .models import PublicVersion
@@ -68,12 +69,21 @@ def cached_public_page(scopes_for):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             if response.status_code == 200 and not response.cookies and not response.streaming:
-                cache.set(key, response, PAGE_TIMEOUT)
+                cache.set(key, stored_copy(response), PAGE_TIMEOUT)
             return response
 
         return wrapper
 
     return decorator
+
+
+def stored_copy(response):
+    """A plain response holding just the bytes and headers: small to store and quick to send
+    (a feed writes itself in many small chunks, and an API response carries its data and serializer)."""
+    copy = HttpResponse(response.content, status=response.status_code)
+    for header, value in response.items():
+        copy[header] = value
+    return copy
 
 
 def site_scopes(**kwargs):

@@ -53,6 +53,22 @@ def test_production_refuses_the_development_key():
     assert "Set SECRET_KEY in the environment" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        "changeme",
+        "a" * 60,
+        "ab" * 40,
+        "Zt32-7GtquL5Gr55fZ30A6U2p60",
+        "django-insecure-q3vaF1HEqx5IHL_Yf-lx_3n2GZb_NYPWxWZztokcpMlN",
+    ],
+)
+def test_production_refuses_a_weak_secret_key(key):
+    result = manage("check", env=production_env(SECRET_KEY=key))
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for production" in result.stderr
+
+
 def test_production_refuses_debug_with_a_public_host():
     result = manage("check", env=production_env(DEBUG="true"))
     assert result.returncode != 0

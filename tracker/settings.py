@@ -25,6 +25,12 @@ def development_secret_key():
     return key_file.read_text().strip()
 
 
+def weak_secret_key(key):
+    """Short, placeholder or low-variety keys, which can be guessed or were copied from an example."""
+    placeholders = ("changeme", "change-me", "change_me", "secret", "password", "django-insecure", "example")
+    return len(key) < 50 or len(set(key)) < 10 or any(word in key.lower() for word in placeholders)
+
+
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="") or development_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -228,5 +234,10 @@ CONTENT_SECURITY_POLICY = {
 # Refuse to start in an unsafe production configuration.
 if PUBLIC and not env.str("SECRET_KEY", default=""):
     raise ImproperlyConfigured("Set SECRET_KEY in the environment: production never runs with the development key.")
+if PUBLIC and weak_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use at least 50 random characters, e.g. "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(60))'."
+    )
 if PUBLIC and DEBUG:
     raise ImproperlyConfigured("DEBUG is on with a public host in ALLOWED_HOSTS; turn DEBUG off in production.")

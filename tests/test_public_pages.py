@@ -565,6 +565,7 @@ HOSTILE_CASES = {
     "page_size=0": {"page_size": "0"},
     "page_size=-1": {"page_size": "-1"},
     "page_size=huge": {"page_size": "100000000000000000000"},
+    "page_size=superscript two": {"page_size": "\u00b2"},
     "export unknown": {"_export": "pdf"},
     "export with bad page": {"_export": "csv", "page": "abc"},
     "export with negative per_page": {"_export": "csv", "per_page": "-1"},

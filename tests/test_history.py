@@ -1,4 +1,5 @@
 import copy
+import re
 
 import pytest
 from django.urls import reverse
@@ -80,3 +81,20 @@ def test_public_page_shows_dated_status_changes_without_names(client):
     assert "Status history" in page
     assert "→ <strong>In progress</strong>" in page
     assert "amina.khan" not in page and "Secret note" not in page
+
+
+def test_admin_history_pages_have_no_inline_style_for_the_csp_to_block(client, administrator):
+    commitment = CommitmentFactory(status=Status.PLANNED)
+    commitment.status = Status.IN_PROGRESS
+    commitment.save()
+    client.force_login(administrator)
+    history = reverse("admin:commitments_commitment_history", args=[commitment.pk])
+    record = commitment.history.earliest()
+    version = reverse("admin:commitments_commitment_simple_history", args=[commitment.pk, record.pk])
+    for url in (history, version):
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "style-src 'self'" in response["Content-Security-Policy"]
+        assert not re.search(r"\sstyle\s*=|<style", page, re.IGNORECASE), url
+    assert "css/admin-history.css" in client.get(history).content.decode()

@@ -48,7 +48,8 @@ def bump(*scopes):
 
 def page_key(request, scopes):
     scope_versions = (f"{scope}={version}" for scope, version in zip(scopes, versions(scopes), strict=True))
-    parts = [get_language() or "", request.get_full_path(), *scope_versions]
+    # API, IATI and AidData bodies hold absolute URLs, so a page asked for under another host or scheme differs.
+    parts = [get_language() or "", request.scheme, request.get_host(), request.get_full_path(), *scope_versions]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"public-page:{digest}"
 

@@ -138,3 +138,14 @@ def test_staff_pages_are_never_cached(client, catalogue, viewer):
     client.get(board)
     Commitment.objects.filter(slug=KKH).update(title="Changed without a signal")
     assert b"Changed without a signal" in client.get(board).content
+
+
+def test_cached_api_list_keeps_the_host_it_was_asked_for(client, catalogue, settings):
+    settings.PUBLIC_PAGE_CACHE = True
+    url = reverse("commitments:api-commitment-list")
+    first = client.get(url, HTTP_HOST="localhost").json()
+    assert first["results"][0]["url"].startswith("http://localhost/")
+    second = client.get(url, HTTP_HOST="127.0.0.1").json()
+    assert {row["url"].split("/api/")[0] for row in second["results"]} == {"http://127.0.0.1"}
+    secure = client.get(url, HTTP_HOST="127.0.0.1", secure=True).json()
+    assert secure["results"][0]["url"].startswith("https://127.0.0.1/")

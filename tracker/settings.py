@@ -171,6 +171,8 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Larger spreadsheets are split before import; the limit keeps one request's memory in check.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# A catalogue file, and the source text beside it, are refused above this size before they are parsed.
+CATALOGUE_MAX_BYTES = env.int("CATALOGUE_MAX_BYTES", default=2 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -196,6 +198,35 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Commitment tracker API",
     "DESCRIPTION": "Read-only JSON of published commitments, with the filters of the public table.",
     "VERSION": "1",
+}
+
+# Errors and warnings go to stderr, one JSON object per line (tracker/logging.py), where gunicorn
+# and the container platform collect them; with ADMINS (comma-separated addresses) set, errors are
+# also emailed to those addresses.
+ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "tracker.logging.JsonFormatter"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "json"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {
+            "handlers": ["stderr", "mail_admins"] if ADMINS else ["stderr"],
+            "level": LOG_LEVEL,
+            "propagate": False,
+        },
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"

@@ -7,9 +7,11 @@ from .factories import CommitmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "viewer", "editor", "administrator"]
+ROLES = ["anonymous", "no role", "viewer", "editor", "administrator"]
 PUBLIC = dict.fromkeys(ROLES, 200)
-STAFF_PAGE = {"anonymous": 302, "viewer": 200, "editor": 200, "administrator": 200}
+STAFF_PAGE = {"anonymous": 302, "no role": 403, "viewer": 200, "editor": 200, "administrator": 200}
+# Django's admin sends a signed-in account that is not staff to its own sign-in page.
+ADMIN_PAGE = {**STAFF_PAGE, "no role": 302}
 SLUG = "published-road"
 
 # name: (method, url arguments, expected status per role)
@@ -46,29 +48,37 @@ RULES = {
     "commitments:staff_record_progress": (
         "post",
         [SLUG],
-        {"anonymous": 403, "viewer": 403, "editor": 400, "administrator": 400},
+        {"anonymous": 302, "no role": 403, "viewer": 403, "editor": 400, "administrator": 400},
     ),
     "commitments:staff_publish": (
         "post",
         [SLUG],
-        {"anonymous": 403, "viewer": 403, "editor": 302, "administrator": 302},
+        {"anonymous": 302, "no role": 403, "viewer": 403, "editor": 302, "administrator": 302},
     ),
     "commitments:staff_follow": (
         "post",
         [SLUG],
-        {"anonymous": 403, "viewer": 302, "editor": 302, "administrator": 302},
+        {"anonymous": 302, "no role": 403, "viewer": 302, "editor": 302, "administrator": 302},
     ),
 }
 ADMIN_RULES = {
-    "admin:index": ("get", [], STAFF_PAGE),
-    "admin:commitments_commitment_changelist": ("get", [], STAFF_PAGE),
+    "admin:index": ("get", [], ADMIN_PAGE),
+    "admin:commitments_commitment_changelist": ("get", [], ADMIN_PAGE),
     "admin:commitments_commitment_add": (
         "get",
         [],
-        {"anonymous": 302, "viewer": 403, "editor": 200, "administrator": 200},
+        {"anonymous": 302, "no role": 302, "viewer": 403, "editor": 200, "administrator": 200},
     ),
-    "admin:auth_user_changelist": ("get", [], {"anonymous": 302, "viewer": 403, "editor": 403, "administrator": 200}),
-    "admin:auth_user_add": ("get", [], {"anonymous": 302, "viewer": 403, "editor": 403, "administrator": 200}),
+    "admin:auth_user_changelist": (
+        "get",
+        [],
+        {"anonymous": 302, "no role": 302, "viewer": 403, "editor": 403, "administrator": 200},
+    ),
+    "admin:auth_user_add": (
+        "get",
+        [],
+        {"anonymous": 302, "no role": 302, "viewer": 403, "editor": 403, "administrator": 200},
+    ),
 }
 
 
@@ -93,6 +103,7 @@ def site(db):
     commitment = CommitmentFactory(slug=SLUG, pillar__slug="pillar-road", source__slug="source-road")
     CommitmentFactory(slug="draft-road", published=False, source=commitment.source, pillar=commitment.pillar)
     return {
+        "no role": UserFactory(username="plain"),
         "viewer": UserFactory(username="viewer", groups=["Viewers"]),
         "editor": UserFactory(username="editor", groups=["Editors"]),
         "administrator": UserFactory(username="administrator", groups=["Administrators"]),
@@ -110,7 +121,7 @@ def test_each_role_gets_the_expected_answer_everywhere(client, site, role):
         response = getattr(client, method)(reverse(name, args=args))
         if response.status_code != expected[role]:
             wrong.append(f"{name}: {response.status_code}, expected {expected[role]}")
-        if expected[role] == 302 and role == "anonymous" and method == "get" and name != "switch_language":
+        if expected[role] == 302 and role in ("anonymous", "no role") and name not in ("switch_language", "logout"):
             assert "/login/" in response["Location"], name
     assert not wrong, "\n".join(wrong)
 
@@ -135,9 +146,3 @@ def test_state_changing_urls_refuse_get(client, site, name):
     client.force_login(site["administrator"])
     args = [SLUG] if name.startswith("commitments:") else []
     assert client.get(reverse(name, args=args)).status_code == 405
-
-
-def test_signed_in_user_without_role_gets_403_on_staff_pages(client, django_user_model):
-    user = django_user_model.objects.create_user("plain", password="a-long-test-password")
-    client.force_login(user)
-    assert client.get(reverse("commitments:staff_board")).status_code == 403

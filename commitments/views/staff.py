@@ -2,8 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +20,7 @@ from ..models import Commitment, Follow, Indicator, Milestone, ProgressUpdate
 from ..services import record_progress
 from ..tables import ChangeTable, DraftTable, MilestoneTable, StaffCommitmentTable, UpdateTable
 from ..vocabulary import Status
+from .access import PermissionRequiredMixin, permission_required
 
 STAFF_PERMISSION = "commitments.view_draft"
 BOARD_COLUMN_LENGTH = 12
@@ -218,7 +217,7 @@ def commitment_detail(request, slug):
 
 
 @require_POST
-@permission_required("commitments.add_progressupdate", raise_exception=True)
+@permission_required("commitments.add_progressupdate")
 def record_progress_view(request, slug):
     commitment = get_staff_commitment(slug)
     form = ProgressForm(request.POST, commitment=commitment)
@@ -249,7 +248,7 @@ def record_progress_view(request, slug):
 
 
 @require_POST
-@permission_required("commitments.publish_commitment", raise_exception=True)
+@permission_required("commitments.publish_commitment")
 def publish_view(request, slug):
     commitment = get_object_or_404(Commitment, slug=slug)
     publish = request.POST.get("published") == "1"
@@ -262,7 +261,7 @@ def publish_view(request, slug):
 
 
 @require_POST
-@permission_required(STAFF_PERMISSION, raise_exception=True)
+@permission_required(STAFF_PERMISSION)
 def follow_view(request, slug):
     commitment = get_object_or_404(Commitment, slug=slug)
     if request.POST.get("follow") == "1":

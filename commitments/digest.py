@@ -15,7 +15,7 @@ from .models import Commitment, DigestMark, Milestone
 FIRST_DIGEST_LOOKBACK = datetime.timedelta(days=1)
 
 
-def changes_since(commitment, since):
+def digest_lines(commitment, since):
     """What the digest says of one commitment: status or progress moves, and milestones fallen overdue."""
     lines = []
     before = commitment.history.filter(history_date__lte=since).order_by("-history_date", "-history_id").first()
@@ -42,7 +42,7 @@ def changes_since(commitment, since):
 
 def digest_for(user, since):
     followed = Commitment.objects.filter(follows__user=user).order_by("title")
-    return [(commitment, lines) for commitment in followed if (lines := changes_since(commitment, since))]
+    return [(commitment, lines) for commitment in followed if (lines := digest_lines(commitment, since))]
 
 
 def send_digests(now=None):

@@ -1,5 +1,7 @@
 """Pages for signed-in staff: what is slipping, and recording progress. Never cached, never public."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -114,7 +116,7 @@ class MilestonesView(StaffMixin, StaffExportMixin, SingleTableView):
     export_name = "milestones"
 
     def get_queryset(self):
-        horizon = timezone.localdate() + timezone.timedelta(days=settings.MILESTONE_HORIZON_DAYS)
+        horizon = timezone.localdate() + datetime.timedelta(days=settings.MILESTONE_HORIZON_DAYS)
         return Milestone.objects.due_before(horizon).select_related("commitment")
 
     def get_table_kwargs(self):
@@ -175,7 +177,7 @@ class BoardView(StaffMixin, FilterView):
             for status in Status
         ]
         today = timezone.localdate()
-        horizon = today + timezone.timedelta(days=settings.MILESTONE_HORIZON_DAYS)
+        horizon = today + datetime.timedelta(days=settings.MILESTONE_HORIZON_DAYS)
         context["attention"] = {
             "overdue": commitments.overdue(today).count(),
             "stale": commitments.stale(settings.STALE_AFTER_DAYS, today).count(),

@@ -281,3 +281,6 @@ class ProgressUpdateAdmin(StrictImportExportMixin, TranslationAdmin, SimpleHisto
         if not obj.author_id:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+from . import admin_users  # noqa: E402, F401  (re-registers users and groups: only a superuser grants superuser status)

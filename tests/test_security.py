@@ -1,8 +1,12 @@
 """Sign-in limits, security headers, CSRF, and oversized input."""
 
+import datetime
+
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments.models import ProgressUpdate
 
@@ -15,23 +19,73 @@ def sign_in(client, username, password, address="10.0.0.1"):
     return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
-def test_failed_sign_ins_lock_the_account(client, settings):
+def test_failed_sign_ins_lock_the_account_from_that_address_only(client, settings):
     UserFactory(username="target", groups=["Editors"])
     for _ in range(settings.AXES_FAILURE_LIMIT):
         sign_in(client, "target", "wrong-password", address="10.0.0.1")
-    # Even the right password, from another address, is refused while the account is locked.
-    response = sign_in(client, "target", "a-long-test-password", address="10.0.0.2")
+    # Even the right password is refused from that address while the account is locked there...
+    response = sign_in(client, "target", "a-long-test-password", address="10.0.0.1")
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.content.decode()
     assert "_auth_user_id" not in client.session
+    # ...but someone else's guesses cannot lock the editor out of their own address.
+    assert sign_in(client, "target", "a-long-test-password", address="10.0.0.2").status_code == 302
 
 
-def test_failed_sign_ins_lock_the_address(client, settings):
+def test_an_address_is_locked_after_its_own_higher_limit(client, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 12
     UserFactory(username="other", groups=["Editors"])
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for n in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
         sign_in(client, f"guess{n}", "wrong", address="10.9.9.9")
+    # Many accounts' failures below the address limit lock no one else out of that address...
+    assert sign_in(client, "other", "a-long-test-password", address="10.9.9.9").status_code == 302
+    client.logout()
+    sign_in(client, "one-more-guess", "wrong", address="10.9.9.9")
+    # ...at the limit the address is locked for every account, and other addresses are not.
     assert sign_in(client, "other", "a-long-test-password", address="10.9.9.9").status_code == 429
     assert sign_in(client, "other", "a-long-test-password", address="10.1.1.1").status_code == 302
+
+
+def test_behind_the_proxy_the_forwarded_address_is_locked(client, settings):
+    UserFactory(username="target", groups=["Editors"])
+    proxy = "127.0.0.1"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        # The proxy appends the client's address; what the client put before it is ignored.
+        forwarded = {"HTTP_X_FORWARDED_FOR": f"198.51.100.{_}, 203.0.113.7"}
+        client.post(reverse("login"), {"username": "target", "password": "wrong"}, REMOTE_ADDR=proxy, **forwarded)
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    right = {"username": "target", "password": "a-long-test-password"}
+    assert client.post(reverse("login"), right, REMOTE_ADDR=proxy, **attacker).status_code == 429
+    # Everyone else behind the same proxy still signs in.
+    assert client.post(reverse("login"), right, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="192.0.2.5").status_code == 302
+
+
+def test_without_a_proxy_the_forwarded_header_is_ignored(client, settings):
+    settings.SECURE_PROXY_SSL_HEADER = None
+    UserFactory(username="target", groups=["Editors"])
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # A client talking to the app directly cannot dodge the limit by forging the header.
+        forged = {"HTTP_X_FORWARDED_FOR": f"198.51.100.{n}"}
+        client.post(reverse("login"), {"username": "target", "password": "wrong"}, REMOTE_ADDR="10.0.0.1", **forged)
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.0.0.1"}
+    assert sign_in(client, "target", "a-long-test-password", address="10.0.0.1").status_code == 429
+
+
+def test_attempts_during_a_lock_out_do_not_extend_it(client, settings):
+    UserFactory(username="target", groups=["Editors"])
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "target", "wrong")
+    locked_at = timezone.now() - datetime.timedelta(minutes=50)
+    AccessAttempt.objects.update(attempt_time=locked_at)
+
+    assert sign_in(client, "target", "wrong-again").status_code == 429
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.attempt_time, attempt.failures_since_start) == (locked_at, settings.AXES_FAILURE_LIMIT)
+
+    # An hour after the last failure before the lock-out, the account signs in again.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=61))
+    assert sign_in(client, "target", "a-long-test-password").status_code == 302
 
 
 def test_administrator_lifts_a_lock_out(client, settings, administrator):
@@ -42,8 +96,6 @@ def test_administrator_lifts_a_lock_out(client, settings, administrator):
     admin.force_login(administrator)
     changelist = reverse("admin:axes_accessattempt_changelist")
     assert admin.get(changelist).status_code == 200
-    from axes.models import AccessAttempt
-
     admin.post(
         changelist,
         {

@@ -123,12 +123,18 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Sign-in is rate limited per account and, separately, per address: after AXES_FAILURE_LIMIT
-# failures, that account or address is locked for an hour. Administrators lift a lock-out in
-# the admin (Axes → Access attempts: delete) or with `manage.py axes_reset`.
+# Sign-in is rate limited per account and address together (AXES_FAILURE_LIMIT failures lock that
+# account from that address only) and per address alone (AXES_ADDRESS_FAILURE_LIMIT, higher, as
+# several people may share an address), for an hour that further attempts do not extend
+# (commitments/signin.py). Behind the proxy the address is the one it adds to X-Forwarded-For.
+# Administrators lift a lock-out in the admin (Axes → Access attempts: delete) or with `manage.py axes_reset`.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "commitments.signin.SignInLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "commitments.signin.client_ip_address"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

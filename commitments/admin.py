@@ -12,6 +12,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, T
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import resources
+from .admin_guard import ChangelistGuardMixin
 from .concurrency import StaleEdit, lock_current
 from .exports import SafeCSV, SafeXLSX
 from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
@@ -71,7 +72,7 @@ class ThemeInline(TranslationTabularInline):
 
 
 @admin.register(Pillar)
-class PillarAdmin(StrictImportExportMixin, TranslationAdmin):
+class PillarAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin):
     resource_classes = [resources.PillarResource]
     list_display = ["name", "order", "slug"]
     list_editable = ["order"]
@@ -80,7 +81,7 @@ class PillarAdmin(StrictImportExportMixin, TranslationAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(StrictImportExportMixin, TranslationAdmin):
+class ThemeAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin):
     resource_classes = [resources.ThemeResource]
     list_display = ["name", "pillar", "order"]
     list_filter = ["pillar"]
@@ -89,7 +90,7 @@ class ThemeAdmin(StrictImportExportMixin, TranslationAdmin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(StrictImportExportMixin, admin.ModelAdmin):
+class SourceDocumentAdmin(ChangelistGuardMixin, StrictImportExportMixin, admin.ModelAdmin):
     resource_classes = [resources.SourceDocumentResource]
     list_display = ["title", "date", "speaker", "kind"]
     list_filter = ["kind"]
@@ -177,7 +178,7 @@ class CommitmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
+class CommitmentAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
     form = CommitmentAdminForm
     resource_classes = [resources.CommitmentResource]
     history_list_display = ["status_label", "progress", "published", "version"]
@@ -233,7 +234,7 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
+class IndicatorAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
     resource_classes = [resources.IndicatorResource]
     list_display = ["name", "commitment", "unit", "measure", "key", "target_value"]
     list_filter = ["measure", "key"]
@@ -245,7 +246,7 @@ class IndicatorAdmin(StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdm
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
+class MilestoneAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
     resource_classes = [resources.MilestoneResource]
     list_display = ["title", "commitment", "due_date", "completed_date"]
     list_select_related = ["commitment"]
@@ -258,7 +259,7 @@ class MilestoneAdmin(StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdm
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
+class MeasurementAdmin(ChangelistGuardMixin, StrictImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [resources.MeasurementResource]
     list_display = ["indicator", "value", "as_of"]
     list_select_related = ["indicator"]
@@ -267,7 +268,7 @@ class MeasurementAdmin(StrictImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
     resource_classes = [resources.ProgressUpdateResource]
     list_display = ["commitment", "date", "status", "progress", "source_kind", "public", "author"]
     list_filter = ["status", "source_kind", "public"]

@@ -85,7 +85,7 @@ def row(commitment, request):
         "Recipient Region": RECIPIENT_REGION,
         "Commitment Year": source.date.year,
         "Implementation Start Year": year(commitment.start_date),
-        "Completion Year": year(commitment.completion_date),
+        "Completion Year": year(commitment.completed_on),
         "Title": english(commitment, "title"),
         "Description": description,
         "Status": Status(commitment.status).aiddata_status,

@@ -48,6 +48,7 @@ class CommitmentSerializer(serializers.HyperlinkedModelSerializer):
     theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     parent = serializers.SlugRelatedField(source="public_parent", slug_field="slug", read_only=True, allow_null=True)
+    completion_date = serializers.DateField(source="completed_on", read_only=True, allow_null=True)
 
     class Meta:
         model = Commitment

@@ -8,7 +8,6 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Commitments")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the cache invalidation receivers)
         from .roles import sync_roles
 
         # Permissions exist only after migrate has run, so the groups are kept in step here.

@@ -5,17 +5,20 @@ Public content is split into scopes:
 - "commitments": what every commitment page shows of shared rows (pillars, themes, sources);
 - "commitment:<slug>": one commitment's page, its feed and its API record.
 
-A cached page's key holds the versions of the scopes it shows. A write bumps the scopes it touches
-(`bump_for`), in its own transaction, so the next request renders afresh; pages of other commitments
-stay cached. Staff and admin pages are never cached.
+A cached page's key holds the versions of the scopes it shows. Every write goes through the services
+layer, which marks the scopes it touches (`touch`) and bumps each once at the end of its transaction,
+so the next request renders afresh; pages of other commitments stay cached. Staff and admin pages are
+never cached.
 """
 
 import hashlib
+import threading
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils.translation import get_language
@@ -37,13 +40,42 @@ def versions(scopes):
 
 
 def bump(*scopes):
-    for scope in set(scopes):
-        if not PublicVersion.objects.filter(scope=scope).update(version=F("version") + 1):
-            try:
-                with transaction.atomic():
-                    PublicVersion.objects.create(scope=scope, version=1)
-            except IntegrityError:  # created meanwhile by another writer
-                PublicVersion.objects.filter(scope=scope).update(version=F("version") + 1)
+    """Move each scope's counter on by one, locking the counters in sorted order so that concurrent writers
+    queue on them instead of deadlocking."""
+    scopes = sorted(set(scopes))
+    if not scopes:
+        return
+    with transaction.atomic():
+        PublicVersion.objects.bulk_create([PublicVersion(scope=s, version=0) for s in scopes], ignore_conflicts=True)
+        list(PublicVersion.objects.select_for_update().filter(scope__in=scopes).order_by("scope").values_list("pk"))
+        PublicVersion.objects.filter(scope__in=scopes).update(version=F("version") + 1)
+
+
+_pending = threading.local()
+
+
+@contextmanager
+def collecting(enabled=True):
+    """Gather the scopes a write touches (`touch`) and bump each once when the outermost write ends,
+    inside its transaction, so the new versions become visible exactly when the data does."""
+    outermost = getattr(_pending, "scopes", None) is None
+    if outermost:
+        _pending.scopes = set()
+    try:
+        yield
+        if outermost and enabled:
+            bump(*_pending.scopes)
+    finally:
+        if outermost:
+            _pending.scopes = None
+
+
+def touch(*scopes):
+    """Mark scopes as changed by the write under way (see `collecting`)."""
+    pending = getattr(_pending, "scopes", None)
+    if pending is None:
+        raise RuntimeError("Writes to public content go through commitments.services, which collects their scopes.")
+    pending.update(scope for scope in scopes if scope)
 
 
 def page_key(request, scopes):

@@ -6,8 +6,14 @@ milestones, indicators, measurements and progress updates. Every entry is
 matched by a stable key (a slug, or a title or date within its parent), so a
 second run changes nothing and an edited file updates rows in place. The whole
 file is validated inside one transaction: one bad entry and nothing is written.
+
+A file owns only what it wrote. Each row remembers the values the file last
+wrote to it (`ImportedValues`); a re-import changes a field only while it still
+holds that value, so what an editor changed since, or deleted, stays as it is
+and is reported. Rows are saved through the services layer like every other write.
 """
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +21,21 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
-from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
-from .services import refresh_progress
+from . import services
+from .models import (
+    Commitment,
+    ImportedValues,
+    Indicator,
+    Measurement,
+    Milestone,
+    Pillar,
+    ProgressUpdate,
+    SourceDocument,
+    Theme,
+)
 
 
 class CatalogueError(Exception):
@@ -32,6 +49,7 @@ class CatalogueError(Exception):
 @dataclass
 class ImportReport:
     counts: Counter = field(default_factory=Counter)
+    kept: list = field(default_factory=list)
 
     def record(self, model, action):
         self.counts[(model._meta.verbose_name_plural, action)] += 1
@@ -46,7 +64,7 @@ class ImportReport:
             f"{name}: {self.counts[name, 'created']} created, {self.counts[name, 'updated']} updated, "
             f"{self.counts[name, 'unchanged']} unchanged"
             for name in names
-        ]
+        ] + self.kept
 
 
 TRANSLATED_LANGUAGES = [code.replace("-", "_") for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -65,7 +83,7 @@ SOURCE_KEYS = {"slug", "title", "date", "speaker", "kind", "url", "summary", "te
 PILLAR_KEYS = {"slug", "name", "order", "description", "themes", *translation_keys("name", "description")}
 THEME_KEYS = {"slug", "name", "order", "description", *translation_keys("name", "description")}
 COMMITMENT_KEYS = {
-    "slug", "title", "pillar", "theme", "party", "kind", "status", "progress", "location", "latitude",
+    "slug", "title", "pillar", "theme", "party", "kind", "location", "latitude",
     "longitude", "geometry", "start_date", "target_date", "completion_date", "quote", "summary", "parent", "weight",
     "published", "last_verified", "iati_identifier", "aiddata_id", "internal_notes", "progress_method",
     "milestones", "indicators", "updates",
@@ -81,11 +99,50 @@ COMMITMENT_KEYS |= translation_keys("title", "summary")
 INDICATOR_KEYS |= translation_keys("name", "unit")
 
 
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases: a few bytes of `*alias` can expand to gigabytes (the "billion laughs")."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.YAMLError(f"aliases (*name) are not accepted in a catalogue: line {event.start_mark.line + 1}")
+        return super().compose_node(parent, index)
+
+
+def _read_limited(path, what):
+    limit = settings.CATALOGUE_MAX_BYTES
+    size = path.stat().st_size
+    if size > limit:
+        raise CatalogueError(
+            [f"{what}: the file is {filesizeformat(size)}; the largest accepted is {filesizeformat(limit)}."]
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def source_text_path(catalogue_path, name):
+    """The source text named by `text_file`: a file in the catalogue's own folder, never elsewhere."""
+    folder = catalogue_path.resolve().parent
+    if not isinstance(name, str) or not name.strip():
+        raise CatalogueError(["source: text_file: give the name of the source text file, next to the catalogue."])
+    candidate = Path(name)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        raise CatalogueError(
+            [f"source: text_file: '{name}' must be a file name in the catalogue's folder, without '..' or '/'."]
+        )
+    resolved = (folder / candidate).resolve()
+    if resolved.parent != folder and folder not in resolved.parents:
+        raise CatalogueError([f"source: text_file: '{name}' leads outside the catalogue's folder."])
+    if not resolved.is_file():
+        raise CatalogueError([f"source: text_file: cannot find the source text '{name}' in {folder}."])
+    return resolved
+
+
 def read_catalogue(path):
     """Parse a catalogue file and attach its source text; raise CatalogueError on unreadable input."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(_read_limited(path, str(path)), Loader=_NoAliasLoader)  # noqa: S506 (a safe loader)
     except (OSError, UnicodeDecodeError) as error:
         raise CatalogueError([f"{path}: cannot read the file ({error})."]) from error
     except yaml.YAMLError as error:
@@ -94,10 +151,11 @@ def read_catalogue(path):
         raise CatalogueError([f"{path}: a catalogue needs a 'source' mapping at the top."])
     source = data["source"]
     if "text" not in source:
-        text_file = path.parent / str(source.get("text_file", ""))
-        if not source.get("text_file") or not text_file.is_file():
-            raise CatalogueError([f"source: text_file: cannot find the source text '{source.get('text_file')}'."])
-        source["text"] = text_file.read_text(encoding="utf-8")
+        text_path = source_text_path(path, source.get("text_file"))
+        try:
+            source["text"] = _read_limited(text_path, "source: text_file")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CatalogueError([f"source: text_file: cannot read '{text_path.name}' ({error})."]) from error
     return data
 
 
@@ -108,16 +166,18 @@ def import_catalogue_file(path):
 def import_catalogue(*, data):
     """Create or update everything the catalogue describes, all or nothing."""
     loader = _Loader()
-    with transaction.atomic():
-        loader.load(data)
-        if loader.problems:
-            transaction.set_rollback(True)
-        else:
-            for commitment in loader.commitments:
-                refresh_progress(commitment)
-    if loader.problems:
-        raise CatalogueError(loader.problems)
+    try:
+        with services.write():
+            loader.load(data)
+            if loader.problems:
+                raise CatalogueError(loader.problems)
+    except ValidationError as error:  # a rule of the services layer, met after the entry itself was checked
+        raise CatalogueError([*loader.problems, *error.messages]) from error
     return loader.report
+
+
+SCALARS = (str, int, float, bool, type(None), datetime.date)
+NESTED = {"milestones", "indicators", "updates", "measurements", "themes", "geometry"}
 
 
 class _Loader:
@@ -125,19 +185,29 @@ class _Loader:
         self.problems = []
         self.report = ImportReport()
         self.source = None
-        self.relocate_quotes = False
-        self.commitments = []
+        self.catalogue = None
+        self.written = {}
+        self.now = timezone.now()
 
     def load(self, data):
         unknown = set(data) - {"source", "pillars", "commitments"}
         if unknown:
             self.problems.append(f"unknown top-level keys: {', '.join(sorted(unknown))}.")
-        self.source = self.upsert_source(data["source"])
+        self.catalogue = data["source"].get("slug")
+        if not isinstance(self.catalogue, str) or not self.catalogue:
+            self.problems.append("source: slug: give the source's slug as text.")
+            return
+        self.written = {
+            (record.model, record.key): record for record in ImportedValues.objects.filter(catalogue=self.catalogue)
+        }
+        self.source = self.upsert_source(data["source"], self.quotes_in(data))
         for index, entry in enumerate(self.entries(data, "pillars", "pillars")):
             self.upsert_pillar(entry, f"pillars[{index}]")
         seen = set()
         for index, entry in enumerate(self.entries(data, "commitments", "commitments")):
             label = f"commitments[{index}] ({entry.get('slug', 'no slug')})"
+            if not self.check_types(entry, label):
+                continue
             if entry.get("slug") in seen:
                 self.problems.append(f"{label}: slug: appears more than once in the file.")
                 continue
@@ -151,57 +221,121 @@ class _Loader:
             return []
         return value
 
+    def check_types(self, entry, label):
+        """Every field holds one value (text, number, date, yes/no); only nested lists hold more."""
+        wrong = [key for key, value in entry.items() if key not in NESTED and not isinstance(value, SCALARS)]
+        for key in wrong:
+            self.problems.append(f"{label}: {key}: must be a single value, not a {type(entry[key]).__name__}.")
+        return not wrong
+
     def check_keys(self, entry, allowed, label):
+        if not self.check_types(entry, label):
+            return False
         unknown = set(entry) - allowed
+        if unknown & {"status", "progress"} and allowed is COMMITMENT_KEYS:
+            self.problems.append(
+                f"{label}: status and progress come from the commitment's dated, sourced updates: "
+                "give them in its `updates`, not on the commitment."
+            )
+            unknown -= {"status", "progress"}
         if unknown:
             self.problems.append(f"{label}: unknown fields: {', '.join(sorted(unknown))}.")
         return not unknown
 
-    def upsert(self, model, lookup, values, label, force=False):
-        """Save `values` on the row found by `lookup` (or a new one) if anything differs; None if invalid."""
+    def upsert(self, model, key, lookup, values, label, save):
+        """Bring the row found by `lookup` in line with the file, field by field, leaving alone every field
+        an editor changed since this file last wrote it. None if the row is invalid or was deleted."""
+        record = self.written.get((model._meta.label_lower, key))
         try:
-            obj = model.objects.filter(**lookup).first() or model(**lookup)
+            obj = model.objects.filter(**lookup).first()
         except (ValidationError, ValueError, TypeError) as error:
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             self.problems.append(f"{label}: {', '.join(lookup)}: {' '.join(messages)}")
             return None
-        changed = obj.pk is None or force
+        if obj is None and record is not None:
+            self.report.kept.append(f"kept the editors' deletion of {key} (not created again).")
+            return None
+        created = obj is None
+        obj = obj or model(**lookup)
+        taken = dict(record.values) if record else {}
+        changed = False
         for name, value in values.items():
             model_field = model._meta.get_field(name)
-            if model_field.is_relation:
-                current, value = getattr(obj, model_field.attname), value
-                changed |= current != (value.pk if value is not None else None)
-                setattr(obj, name, value)
-                continue
-            if isinstance(value, float):
-                value = str(value)  # YAML's 62.33 means the decimal 62.33, not its binary approximation.
             try:
-                value = model_field.to_python(value)
+                value = _python_value(model_field, value)
             except ValidationError as error:
                 self.problems.append(f"{label}: {name}: {' '.join(error.messages)}")
                 return None
-            changed |= getattr(obj, name) != value
+            current = getattr(obj, model_field.attname)
+            wanted = value.pk if model_field.is_relation and value is not None else value
+            if created or _same(model_field, current, wanted):
+                taken[name] = _stored(wanted)
+            elif record is not None and name in record.values and _same(model_field, current, record.values[name]):
+                taken[name] = _stored(wanted)
+                changed = True
+            else:
+                self.report.kept.append(self.kept_message(obj, key, name, record))
+                continue
             setattr(obj, name, value)
-        if not changed:
+        if not (created or changed):
             self.report.record(model, "unchanged")
+            self.remember(model, key, taken)
             return obj
         try:
-            obj.full_clean()
+            save(obj)
         except ValidationError as error:
-            self.problems.extend(f"{label}: {name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items())
+            messages = error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]
+            self.problems.extend(f"{label}: {name}: {' '.join(msgs)}".replace(": :", ":") for name, msgs in messages)
             return None
-        self.report.record(model, "created" if obj.pk is None else "updated")
-        obj.save()
+        self.report.record(model, "created" if created else "updated")
+        self.remember(model, key, taken)
         return obj
 
-    def upsert_source(self, entry):
+    def remember(self, model, key, values):
+        ImportedValues.objects.update_or_create(
+            catalogue=self.catalogue,
+            model=model._meta.label_lower,
+            key=key,
+            defaults={"values": values, "imported": self.now},
+        )
+
+    def kept_message(self, obj, key, name, record):
+        if record is None:
+            return f"kept the database's value for {key}.{name} (this file never wrote it)."
+        change = _last_change(obj)
+        if change is None:
+            return f"kept the editors' value for {key}.{name}, changed after the import of {record.imported:%Y-%m-%d}."
+        who = change.history_user.get_username() if change.history_user else "an import or the system"
+        return f"kept the editors' value for {key}.{name}, changed on {change.history_date:%Y-%m-%d} by {who}."
+
+    def quotes_in(self, data):
+        """{slug: quote} of the file's commitments: a corrected source text comes with its corrected quotes."""
+        return {
+            entry["slug"]: entry["quote"]
+            for entry in self.entries(data, "commitments", "commitments")
+            if isinstance(entry.get("slug"), str) and isinstance(entry.get("quote"), str)
+        }
+
+    def upsert_source(self, entry, quotes):
         if not self.check_keys(entry, SOURCE_KEYS, "source"):
             return None
         values = {key: entry.get(key, "") for key in ("title", "date", "speaker", "kind", "url", "summary", "text")}
-        existing = SourceDocument.objects.filter(slug=entry.get("slug")).values_list("text", flat=True).first()
-        # A corrected source text moves the quotes: locate every quote again.
-        self.relocate_quotes = existing is not None and existing != values["text"]
-        return self.upsert(SourceDocument, {"slug": entry.get("slug")}, values, "source")
+
+        def save(source):
+            services.save_shared(source, user=None, quotes=quotes)
+
+        return self.upsert(SourceDocument, f"source:{entry.get('slug')}", {"slug": entry.get("slug")}, values,
+                           "source", save)  # fmt: skip
+
+    def save_shared(self, obj):
+        services.save_shared(obj, user=None)
+
+    def save_commitment(self, obj):
+        services.save_commitment(obj, user=None, expected_version=obj.version if obj.pk else None)
+
+    def save_part(self, obj):
+        version = Commitment.objects.filter(pk=services.owner_id(obj)).values_list("version", flat=True).first()
+        services.save_part(obj, user=None, expected_version=version)
 
     def upsert_pillar(self, entry, label):
         if not self.check_keys(entry, PILLAR_KEYS, label):
@@ -212,13 +346,15 @@ class _Loader:
             "description": entry.get("description", ""),
             **translations(entry, "name", "description"),
         }
-        pillar = self.upsert(Pillar, {"slug": entry.get("slug")}, values, label)
+        slug = entry.get("slug")
+        pillar = self.upsert(Pillar, f"pillar:{slug}", {"slug": slug}, values, label, self.save_shared)
         for index, theme in enumerate(self.entries(entry, "themes", f"{label}.themes")):
             theme_label = f"{label}.themes[{index}]"
             if pillar and self.check_keys(theme, THEME_KEYS, theme_label):
                 values = {key: theme.get(key, "") for key in ("name", "description")}
                 values.update(pillar=pillar, order=theme.get("order", 0), **translations(theme, "name", "description"))
-                self.upsert(Theme, {"slug": theme.get("slug")}, values, theme_label)
+                slug = theme.get("slug")
+                self.upsert(Theme, f"theme:{slug}", {"slug": slug}, values, theme_label, self.save_shared)
 
     def find(self, model, slug, label, name):
         if slug is None:
@@ -228,8 +364,21 @@ class _Loader:
             self.problems.append(f"{label}: {name}: no {model._meta.verbose_name} with slug '{slug}'.")
         return found
 
+    def belongs_elsewhere(self, commitment, label):
+        """A slug is never reused: one that belongs to another source's commitment is refused."""
+        if commitment is None or self.source is None or commitment.source_id == self.source.pk:
+            return False
+        self.problems.append(
+            f"{label}: slug: '{commitment.slug}' already belongs to a commitment of “{commitment.source.title}” "
+            f"({commitment.source.slug}), not of “{self.source.title}” ({self.source.slug}). Choose another slug."
+        )
+        return True
+
     def upsert_commitment(self, entry, label):
         if not self.check_keys(entry, COMMITMENT_KEYS, label) or self.source is None:
+            return
+        slug = entry.get("slug")
+        if self.belongs_elsewhere(Commitment.objects.select_related("source").filter(slug=slug).first(), label):
             return
         plain = {key: entry[key] for key in COMMITMENT_KEYS - {"milestones", "indicators", "updates"} if key in entry}
         relations = {
@@ -242,14 +391,15 @@ class _Loader:
             return
         for text_field in ("location", "summary", "internal_notes", "iati_identifier", "aiddata_id"):
             plain[text_field] = plain.get(text_field) or ""
-        plain.setdefault("published", True)
+        # Published only when the file says so.
+        plain.setdefault("published", False)
         plain.setdefault("weight", 1)
-        slug = plain.pop("slug", None)
+        plain.pop("slug", None)
         values = {**plain, **relations, "source": self.source}
-        commitment = self.upsert(Commitment, {"slug": slug}, values, label, force=self.relocate_quotes)
+        key = f"commitment:{slug}"
+        commitment = self.upsert(Commitment, key, {"slug": slug}, values, label, self.save_commitment)
         if commitment is None:
             return
-        self.commitments.append(commitment)
         for index, milestone in enumerate(self.entries(entry, "milestones", f"{label}.milestones")):
             self.upsert_milestone(commitment, milestone, index, f"{label}.milestones[{index}]")
         for index, indicator in enumerate(self.entries(entry, "indicators", f"{label}.indicators")):
@@ -262,10 +412,17 @@ class _Loader:
             values = {key: entry.get(key) for key in ("due_date", "completed_date")}
             values["order"] = entry.get("order", index)
             values.update(translations(entry, "title"))
-            self.upsert(Milestone, {"commitment": commitment, "title": entry.get("title")}, values, label)
+            key = f"milestone:{commitment.slug}/{entry.get('title')}"
+            lookup = {"commitment": commitment, "title": entry.get("title")}
+            self.upsert(Milestone, key, lookup, values, label, self.save_part)
 
     def upsert_indicator(self, commitment, entry, index, label):
         if not self.check_keys(entry, INDICATOR_KEYS, label):
+            return
+        slug = entry.get("slug")
+        other = Indicator.objects.filter(slug=slug).exclude(commitment=commitment).select_related("commitment").first()
+        if other is not None:
+            self.problems.append(f"{label}: slug: '{slug}' already belongs to an indicator of “{other.commitment}”.")
             return
         values = {
             key: entry.get(key)
@@ -278,7 +435,7 @@ class _Loader:
             order=entry.get("order", index),
             **translations(entry, "name", "unit"),
         )
-        indicator = self.upsert(Indicator, {"slug": entry.get("slug")}, values, label)
+        indicator = self.upsert(Indicator, f"indicator:{slug}", {"slug": slug}, values, label, self.save_part)
         for number, measurement in enumerate(self.entries(entry, "measurements", f"{label}.measurements")):
             measurement_label = f"{label}.measurements[{number}]"
             if indicator and self.check_keys(measurement, MEASUREMENT_KEYS, measurement_label):
@@ -288,8 +445,10 @@ class _Loader:
                     "source_document": self.source,
                     "note": measurement.get("note") or "",
                 }
-                lookup = {"indicator": indicator, "as_of": measurement.get("as_of")}
-                self.upsert(Measurement, lookup, values, measurement_label)
+                as_of = measurement.get("as_of")
+                lookup = {"indicator": indicator, "as_of": as_of}
+                key = f"measurement:{slug}/{as_of}"
+                self.upsert(Measurement, key, lookup, values, measurement_label, self.save_part)
 
     def upsert_update(self, commitment, entry, label):
         if not self.check_keys(entry, UPDATE_KEYS, label):
@@ -304,4 +463,35 @@ class _Loader:
             "public": entry.get("public", True),
             **translations(entry, "text"),
         }
-        self.upsert(ProgressUpdate, lookup, values, label)
+        key = f"update:{commitment.slug}/{entry.get('date')}/{entry.get('text')}"
+        self.upsert(ProgressUpdate, key[:500], lookup, values, label, self.save_part)
+
+
+def _python_value(model_field, value):
+    if model_field.is_relation:
+        return value
+    if isinstance(value, float):
+        value = str(value)  # YAML's 62.33 means the decimal 62.33, not its binary approximation.
+    return model_field.to_python(value)
+
+
+def _same(model_field, current, value):
+    """Whether two values of a field are equal, whether read from the database, the file or the record."""
+    target = model_field.target_field if model_field.is_relation else model_field
+    try:
+        return target.to_python(current) == target.to_python(value)
+    except ValidationError:
+        return False
+
+
+def _stored(value):
+    """A value as the import record keeps it, in JSON."""
+    return value if isinstance(value, (str, int, bool, dict, list, type(None))) else str(value)
+
+
+def _last_change(obj):
+    """The newest recorded change of a row, where its model keeps a history."""
+    history = getattr(type(obj), "history", None)
+    if history is None:
+        return None
+    return obj.history.select_related("history_user").order_by("-history_date").first()

@@ -30,6 +30,16 @@ class StaleEdit(ValidationError):
         super().__init__(message, code="stale")
 
 
+class MissingVersion(ValidationError):
+    """An edit that does not say which version its editor saw cannot be checked, so it is refused."""
+
+    def __init__(self):
+        super().__init__(
+            _("This form does not say which version of the commitment you opened. Reload the page and try again."),
+            code="missing_version",
+        )
+
+
 def lock_current(pk, expected_version):
     """Lock the commitment for this transaction; refuse if it has been saved since `expected_version`."""
     current = Commitment.objects.select_for_update().get(pk=pk)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -35,7 +37,8 @@ class UpdatesFeed(Feed):
         return f"{item.commitment.get_absolute_url()}#update-{item.pk}"
 
     def item_pubdate(self, item):
-        return item.created
+        """Entries are dated by their evidence, at the start of its day; when they were recorded comes second."""
+        return datetime.datetime.combine(item.date, datetime.time.min, tzinfo=datetime.UTC)
 
     def item_updateddate(self, item):
         return item.created

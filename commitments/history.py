@@ -1,4 +1,4 @@
-"""Reading the change history that django-simple-history records on every save."""
+"""A commitment's status history, read from its timeline of dated, sourced updates."""
 
 from dataclasses import dataclass
 
@@ -7,12 +7,17 @@ from .vocabulary import Status
 
 @dataclass
 class StatusChange:
-    when: object
+    date: object  # the date of the evidence
+    recorded: object  # when the update was written down
     status: str
     progress: int | None
     previous_status: str | None
     previous_progress: int | None
-    user: object
+    update: object
+
+    @property
+    def user(self):
+        return self.update.author
 
     @property
     def status_label(self):
@@ -23,20 +28,26 @@ class StatusChange:
         return Status(self.previous_status).label if self.previous_status else ""
 
 
-def status_timeline(commitment):
-    """Every recorded change of the commitment's status or progress, oldest first."""
-    changes, previous = [], None
-    for record in commitment.history.order_by("history_date", "history_id").select_related("history_user"):
-        if previous is None or (record.status, record.progress) != (previous.status, previous.progress):
+def status_timeline(updates):
+    """Each update that moved the status or progress, oldest first, dated by its evidence.
+
+    `updates` are the ones the reader may see; an update that changes the status or progress is
+    always public, so the public history is complete.
+    """
+    changes, status, progress = [], None, None
+    for update in sorted(updates, key=lambda u: (u.date, u.created)):
+        new_progress = update.progress if update.progress is not None else progress
+        if status is None or (update.status, new_progress) != (status, progress):
             changes.append(
                 StatusChange(
-                    when=record.history_date,
-                    status=record.status,
-                    progress=record.progress,
-                    previous_status=previous.status if previous else None,
-                    previous_progress=previous.progress if previous else None,
-                    user=record.history_user,
+                    date=update.date,
+                    recorded=update.created,
+                    status=update.status,
+                    progress=new_progress,
+                    previous_status=status,
+                    previous_progress=progress,
+                    update=update,
                 )
             )
-        previous = record
+        status, progress = update.status, new_progress
     return changes

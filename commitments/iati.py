@@ -253,8 +253,8 @@ def add_dates(node, commitment, today):
         dates.append((ACTUAL_START if started else PLANNED_START, commitment.start_date, None))
     if commitment.target_date:
         dates.append((PLANNED_END, commitment.target_date, None))
-    if commitment.completion_date:
-        dates.append((ACTUAL_END, commitment.completion_date, None))
+    if commitment.completed_on:
+        dates.append((ACTUAL_END, commitment.completed_on, None))
     if not dates:  # the schema requires one activity date: the day the commitment was made stands in
         note = "Date of the statement that made the commitment; no start date is recorded."
         dates.append((PLANNED_START, commitment.source.date, note))

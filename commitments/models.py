@@ -50,6 +50,28 @@ class SourceDocument(models.Model):
     def get_absolute_url(self):
         return reverse("commitments:source_detail", args=[self.slug])
 
+    def clean(self):
+        """A changed text must still hold every quote taken from it, word for word (services relocate them).
+        `corrected_quotes` ({commitment slug: quote}) are quotes corrected in the same change."""
+        if self.pk is None:
+            return
+        corrected = getattr(self, "corrected_quotes", {})
+        lost = [
+            commitment.title
+            for commitment in self.commitments.only("slug", "title", "quote").order_by("title")
+            if corrected.get(commitment.slug, commitment.quote) not in self.text
+        ]
+        if lost:
+            raise ValidationError(
+                {
+                    "text": _(
+                        "These commitments quote words that are no longer in the text: %(titles)s. "
+                        "Keep their quotes word for word, or change the quotes first."
+                    )
+                    % {"titles": "; ".join(lost)}
+                }
+            )
+
 
 class Pillar(models.Model):
     name = models.CharField(_("name"), max_length=200)
@@ -248,7 +270,10 @@ class Commitment(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(
-        _("version"), default=1, editable=False, help_text=_("Goes up by one on every save; stale edits are refused.")
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one on every change to the commitment or its parts; stale edits are refused."),
     )
 
     objects = CommitmentQuerySet.as_manager()
@@ -290,20 +315,17 @@ class Commitment(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, update_fields=None, **kwargs):
-        # Every save bumps the version, so a form opened before it can tell it is stale (see concurrency.py).
-        if self.pk is not None:
-            self.version += 1
-            if update_fields is not None:
-                update_fields = {*update_fields, "version"}
-        super().save(*args, update_fields=update_fields, **kwargs)
-
     def get_absolute_url(self):
         return reverse("commitments:commitment_detail", args=[self.slug])
 
     @property
     def public_parent(self) -> "Commitment | None":
         return self.parent if self.parent and self.parent.published else None
+
+    @property
+    def completed_on(self):
+        """The completion date readers and exports see: only a completed commitment has one."""
+        return self.completion_date if self.status == Status.COMPLETED else None
 
     @property
     def status_meaning(self):
@@ -352,14 +374,41 @@ class Commitment(models.Model):
             node = node.parent
         return ids
 
+    def timeline_state(self):
+        """(status, progress, completion date) as the timeline of dated, sourced updates and the progress rule
+        give them: the latest update's status, the latest progress an update set (or the rule's), and for a
+        completed commitment the date it was completed unless an editor recorded a more precise one.
+        Reopening a completed commitment clears its completion date; a date given before the update that
+        completes it is kept for that update."""
+        updates = list(self.updates.order_by("-date", "-created").only("date", "status", "progress"))
+        latest = updates[0] if updates else None
+        status = latest.status if latest else Status.ANNOUNCED
+        if self.progress_method == ProgressMethod.MANUAL:
+            progress = next((u.progress for u in updates if u.progress is not None), None)
+        else:
+            progress = self.computed_progress()
+        completion_date = None if self.status == Status.COMPLETED else self.completion_date
+        if status == Status.COMPLETED:
+            completed_since = latest.date
+            for update in updates:
+                if update.status != Status.COMPLETED:
+                    break
+                completed_since = update.date
+            completion_date = self.completion_date or completed_since
+        return status, progress, completion_date
+
     def computed_progress(self):
         """The progress its rule gives, or None when the rule is manual or has nothing to count.
 
-        Children: the weighted average of their progress, a child without progress counting as 0.
+        Children: the weighted average of their progress, a child without progress counting as 0. A published
+        commitment counts only its published children, so its figure never rests on what the public cannot see.
         Milestones: the share of milestones completed.
         """
         if self.progress_method == ProgressMethod.CHILDREN:
-            children = list(self.children.all())
+            children = self.children.all()
+            if self.published:
+                children = children.filter(published=True)
+            children = list(children)
             total_weight = sum(child.weight for child in children)
             if not total_weight:
                 return None
@@ -370,10 +419,6 @@ class Commitment(models.Model):
                 return None
             return round(100 * sum(m.is_done for m in milestones) / len(milestones))
         return None
-
-    def set_published(self, published):
-        self.published = published
-        self.save(update_fields=["published", "updated"])
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -579,6 +624,42 @@ class ProgressUpdate(models.Model):
     def __str__(self):
         return f"{self.commitment.title}, {self.date}"
 
+    def earlier_updates(self):
+        """The commitment's updates before this one on its timeline, latest first."""
+        earlier = ProgressUpdate.objects.filter(commitment_id=self.commitment_id).exclude(pk=self.pk)
+        if self.date is not None:
+            same_day = Q(date=self.date, created__lt=self.created) if self.created else Q(date=self.date)
+            earlier = earlier.filter(Q(date__lt=self.date) | same_day)
+        return earlier.order_by("-date", "-created")
+
+    def changes_record(self):
+        """Whether this update moves the commitment's status or progress from what was in force before it."""
+        earlier = self.earlier_updates()
+        status_before = earlier.values_list("status", flat=True).first() or Status.ANNOUNCED
+        progress_before = earlier.filter(progress__isnull=False).values_list("progress", flat=True).first()
+        return self.status != status_before or (self.progress is not None and self.progress != progress_before)
+
+    def clean(self):
+        """What the public is shown rests on public evidence: an update that moves the status or progress
+        says what happened and is public. Computed progress is never set by hand."""
+        if not self.commitment_id or not self.status:
+            return
+        errors = {}
+        if self.progress is not None and self.commitment.progress_method != ProgressMethod.MANUAL:
+            errors["progress"] = _("This commitment's progress is computed (%(rule)s); it cannot be set by hand.") % {
+                "rule": self.commitment.get_progress_method_display()
+            }
+        elif self.changes_record():
+            if not (self.text or "").strip():
+                errors["text"] = _("A change of status or progress needs a note saying what happened and why.")
+            if not self.public:
+                errors["public"] = _(
+                    "An update that changes the status or progress is public, so that readers see the evidence "
+                    "for what they are shown."
+                )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def source_link(self):
         if self.source_url:
@@ -641,3 +722,28 @@ class PublicVersion(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.version}"
+
+
+class ImportedValues(models.Model):
+    """What a catalogue file last wrote to one row, field by field.
+
+    A re-import of the same file changes a field only while it still holds the value the file last
+    wrote there; a field an editor changed since, and a row an editor deleted, are left as they are.
+    """
+
+    catalogue = models.CharField(_("catalogue"), max_length=100, help_text=_("The slug of the file's source."))
+    model = models.CharField(_("model"), max_length=100)
+    key = models.CharField(_("key in the file"), max_length=500)
+    values = models.JSONField(_("values written"), default=dict)
+    imported = models.DateTimeField(_("last imported"))
+
+    class Meta:
+        ordering = ["catalogue", "model", "key"]
+        verbose_name = _("imported values")
+        verbose_name_plural = _("imported values")
+        constraints = [
+            models.UniqueConstraint(fields=["catalogue", "model", "key"], name="imported_values_once_per_row")
+        ]
+
+    def __str__(self):
+        return f"{self.catalogue}: {self.model} {self.key}"

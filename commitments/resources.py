@@ -3,7 +3,9 @@
 Rows are matched by slug, or by a stable combination where a model has none
 (a milestone by commitment and title, a measurement by indicator and date, an
 update by commitment, date and text), so a re-import changes nothing. Every row
-is validated like a form; any invalid row rolls the whole file back.
+is saved through the services layer, with the rules of every other write path;
+any invalid row rolls the whole file back. A commitment's status and progress are
+exported for reading; they change only through update rows, each dated and sourced.
 """
 
 from django.contrib.auth import get_user_model
@@ -11,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, CharField, IntegerField, TextField, Value, When
 from import_export import fields, resources, widgets
 
+from . import cache, services
 from .exports import unescape_formula
 from .models import (
     Commitment,
@@ -23,7 +26,7 @@ from .models import (
     Theme,
     translation_columns,
 )
-from .services import refresh_progress
+from .vocabulary import Status
 
 
 class NullableTextWidget(widgets.CharWidget):
@@ -81,6 +84,21 @@ class StrictResource(resources.ModelResource):
             )
         self.first_row_of_key = {}
 
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        # One cache bump for the whole file, once it is written; a preview changes nothing.
+        with cache.collecting(enabled=not dry_run):
+            return super().import_data(dataset, dry_run=dry_run, **kwargs)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        self.before_save_instance(instance, row, **kwargs)
+        services.save_imported(instance, user=kwargs.get("user"))
+        self.after_save_instance(instance, row, **kwargs)
+
+    def delete_instance(self, instance, row, **kwargs):
+        self.before_delete_instance(instance, row, **kwargs)
+        services.delete_imported(instance, user=kwargs.get("user"))
+        self.after_delete_instance(instance, row, **kwargs)
+
     def before_import_row(self, row, row_number=None, **kwargs):
         for column, value in row.items():
             row[column] = unescape_formula(value)
@@ -125,6 +143,9 @@ class CommitmentResource(StrictResource):
     owner = related("owner", get_user_model(), field="username")
     # GeoJSON, as JSON text in one cell.
     geometry = fields.Field(attribute="geometry", column_name="geometry", widget=widgets.JSONWidget())
+    # Read from the timeline; an import may repeat them but not change them (before_import_row).
+    status = fields.Field(attribute="status", column_name="status", readonly=True)
+    progress = fields.Field(attribute="progress", column_name="progress", readonly=True, widget=widgets.IntegerWidget())
 
     class Meta(StrictResource.Meta):
         model = Commitment
@@ -146,8 +167,22 @@ class CommitmentResource(StrictResource):
         )
         return queryset.annotate(depth=depth).order_by("depth", "pk")
 
-    def after_save_instance(self, instance, row, **kwargs):
-        refresh_progress(instance)
+    def before_import_row(self, row, row_number=None, **kwargs):
+        super().before_import_row(row, row_number=row_number, **kwargs)
+        current = Commitment.objects.filter(slug=row.get("slug")).values("status", "progress").first()
+        if current is None:
+            return
+        # Cells as exported: the status's value and the progress as a number or empty.
+        shown = {"status": current["status"], "progress": "" if current["progress"] is None else current["progress"]}
+        changed = [column for column, value in shown.items() if str(row.get(column, "") or "") != str(value)]
+        if changed:
+            raise ValidationError(
+                {
+                    changed[0]: f"{row.get('slug')}: {' and '.join(changed)} change only with a dated, sourced "
+                    f"update: add a row to the progress updates file instead "
+                    f"(now {Status(current['status']).value}, progress {shown['progress'] or 'not known'})."
+                }
+            )
 
 
 class MilestoneResource(StrictResource):
@@ -158,8 +193,6 @@ class MilestoneResource(StrictResource):
         import_id_fields = ["commitment", "title_en"]
         fields = ["commitment", *translation_columns("title"), "due_date", "completed_date", "order"]
 
-    def after_save_instance(self, instance, row, **kwargs):
-        refresh_progress(instance.commitment)
 
 
 class IndicatorResource(StrictResource):

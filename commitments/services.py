@@ -1,27 +1,130 @@
-"""Writes that touch several rows. Every path (admin, staff form, import) goes through these."""
+"""The one write path. Every change to the record goes through a function here.
 
-from django.core.exceptions import ValidationError
+Admin forms, inlines and actions, the admin CSV/XLSX import, the staff forms, `import_catalogue`,
+`restore` and publishing all call these functions, and each applies the same rules in the same order:
+
+1. lock the commitment and refuse the write if it changed since the editor opened it (concurrency.py);
+2. validate every row with the model's rules (`full_clean`);
+3. save, recording the change and its author in the history;
+4. bring every derived figure in line: a commitment's status, progress and completion date come
+   from its timeline of dated, sourced updates and its progress rule (`Commitment.timeline_state`),
+   for it and then for each of its ancestors, locked in a fixed order;
+5. move the quotes when a source text changes;
+6. mark the cached public pages that showed the changed rows, bumped once when the write ends.
+
+No model `save()` and no signal has effects on other rows: the effects are here, in one place.
+"""
+
+from contextlib import contextmanager
+
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.db.models import F, Q
 
-from .concurrency import lock_current
-from .models import Commitment, Measurement, ProgressUpdate
-from .vocabulary import ProgressMethod, Status
+from . import cache
+from .concurrency import MissingVersion, lock_current
+from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
+from .vocabulary import Status
 
-
-def refresh_progress(commitment):
-    """Apply the progress rule to the commitment and then to each of its ancestors, saving what changed."""
-    node, seen = commitment, set()
-    while node is not None and node.pk not in seen:
-        seen.add(node.pk)
-        computed = node.computed_progress()
-        if computed is not None and computed != node.progress:
-            node.progress = computed
-            node.save(update_fields=["progress", "updated"])
-        node = Commitment.objects.filter(pk=node.parent_id).first() if node.parent_id else None
+PARTS = (Milestone, Indicator, Measurement, ProgressUpdate)
+SHARED = (SourceDocument, Pillar, Theme)
 
 
-@transaction.atomic
+@contextmanager
+def write(*, invalidate=True):
+    """One transaction for a whole change. Writes nested in it share it and its cache bump."""
+    with transaction.atomic(), cache.collecting(enabled=invalidate):
+        yield
+
+
+# --- Commitments --------------------------------------------------------------------------------------------
+
+
+def save_commitment(commitment, *, user, expected_version=None, parts=(), deleted=()):
+    """Save a commitment with any of its parts (the admin form and its inlines), all or nothing.
+
+    An existing commitment needs the version its editor opened. Its status, progress and completion date
+    are not edited here: they follow its timeline (record an update to move them).
+    """
+    with write():
+        previous = {}
+        if commitment.pk is None:
+            commitment.status, commitment.progress = Status.ANNOUNCED, None
+            commitment.version = 1
+        else:
+            current = lock_current(commitment.pk, _required(expected_version))
+            previous = {"slug": current.slug, "parent_id": current.parent_id, "published": current.published}
+            commitment.status, commitment.progress = current.status, current.progress
+            commitment.version = current.version + 1
+        commitment.full_clean()
+        _save(commitment, user)
+        _save_parts(parts, deleted, user)
+        _settle({commitment.pk, previous.get("parent_id")}, user)
+        _touch_commitments(commitment.pk, previous.get("parent_id"), slugs=[previous.get("slug")])
+    return commitment
+
+
+def delete_commitment(commitment, *, user):
+    with write():
+        lock_current(commitment.pk, None)
+        children = list(Commitment.objects.filter(parent_id=commitment.pk).values_list("pk", flat=True))
+        parent_id, slug = commitment.parent_id, commitment.slug
+        # Its children's pages link to it: mark them before SET_NULL forgets whose children they were.
+        _touch_commitments(commitment.pk, *children)
+        _delete(commitment, user)
+        _settle({parent_id}, user)
+        _touch_commitments(parent_id, slugs=[slug])
+
+
+def set_published(commitments, published, *, user, expected_version=None):
+    """Publish or return to draft; one history entry per commitment that changes. Returns how many changed."""
+    changed = 0
+    with write():
+        for commitment in commitments:
+            current = lock_current(commitment.pk, expected_version)
+            if current.published == published:
+                continue
+            current.published = published
+            current.version += 1
+            _save(current, user, update_fields=["published", "version", "updated"])
+            # A parent counts only the children the public can see once it is published itself.
+            _settle({current.pk, current.parent_id}, user)
+            _touch_commitments(current.pk)
+            changed += 1
+    return changed
+
+
+# --- Parts: milestones, indicators, measurements, updates ---------------------------------------------------------
+
+
+def save_part(part, *, user, expected_version=None, parts=(), deleted=()):
+    """Save a milestone, indicator, measurement or update of a commitment, with any parts of its own
+    (an indicator's measurements). A part that exists needs the version of its commitment that its
+    editor opened; a part moved to another commitment locks both.
+    """
+    with write():
+        before = type(part).objects.filter(pk=part.pk).first() if part.pk else None
+        opened = owner_id(before) if before else None
+        if before is not None:
+            _required(expected_version)
+        owners = {owner_id(part), opened} - {None}
+        _lock_owners(owners, opened, expected_version)
+        if isinstance(part, ProgressUpdate) and part.author_id is None and part.pk is None:
+            part.author = user
+        part.full_clean()
+        _save(part, user)
+        _save_parts(parts, deleted, user)
+        _after_parts(owners, user)
+    return part
+
+
+def delete_part(part, *, user):
+    with write():
+        owner = owner_id(part)
+        _lock_owners({owner}, None, None)
+        _delete(part, user)
+        _after_parts({owner}, user)
+
+
 def record_progress(
     *,
     commitment,
@@ -35,31 +138,13 @@ def record_progress(
     source_url="",
     source_document=None,
     measurement=None,
-    expected_version=None,
+    expected_version,
 ):
-    """Record a dated, sourced update and move the commitment's status and progress with it.
+    """Record a dated, sourced update, which moves the commitment's status and progress with it.
 
-    `progress=None` leaves the figure as it is. `measurement` is an optional
-    (indicator, value, as_of) recorded from the same source. With
-    `expected_version`, a commitment saved by someone else since is refused (StaleEdit).
+    `progress=None` leaves the figure as it is. `measurement` is an optional (indicator, value, as_of)
+    recorded from the same source; it is public data, so it carries no text of the update.
     """
-    commitment = lock_current(commitment.pk, expected_version)
-    if status != commitment.status and not text.strip():
-        raise ValidationError({"text": _("A status change needs a note saying what happened and why.")})
-    if progress is not None and commitment.progress_method != ProgressMethod.MANUAL:
-        raise ValidationError(
-            {"progress": _("This commitment's progress is computed (%(rule)s); it cannot be set by hand.")
-             % {"rule": commitment.get_progress_method_display()}}
-        )  # fmt: skip
-
-    commitment.status = status
-    if progress is not None:
-        commitment.progress = progress
-    if status == Status.COMPLETED and commitment.completion_date is None:
-        commitment.completion_date = date
-    commitment.full_clean()
-    commitment.save()
-
     update = ProgressUpdate(
         commitment=commitment,
         date=date,
@@ -68,25 +153,177 @@ def record_progress(
         source_url=source_url,
         source_document=source_document,
         status=status,
-        progress=commitment.progress,
+        progress=progress,
         public=public,
         author=author,
     )
-    update.full_clean()
-    update.save()
-
-    if measurement is not None:
-        indicator, value, as_of = measurement
-        record = Measurement(
-            indicator=indicator,
-            value=value,
-            as_of=as_of or date,
-            source_url=source_url,
-            source_document=source_document,
-            note=text[:500],
-        )
-        record.full_clean()
-        record.save()
-
-    refresh_progress(commitment)
+    with write():
+        _lock_owners({commitment.pk}, commitment.pk, _required(expected_version))
+        update.full_clean()
+        _save(update, author)
+        if measurement is not None:
+            indicator, value, as_of = measurement
+            record = Measurement(
+                indicator=indicator,
+                value=value,
+                as_of=as_of or date,
+                source_url=source_url,
+                source_document=source_document,
+            )
+            record.full_clean()
+            _save(record, author)
+        _after_parts({commitment.pk}, author)
     return update
+
+
+# --- Shared rows: sources, pillars, themes ------------------------------------------------------------------
+
+
+def save_shared(obj, *, user, parts=(), deleted=(), quotes=None):
+    """Save a source document, pillar or theme (with a pillar's themes).
+
+    A source whose text changed moves its quotes with it; one whose new text no longer holds a quote is
+    refused (`SourceDocument.clean`). `quotes` ({commitment slug: quote}) corrects quotes in the same change,
+    for a corrected text whose quotes are corrected with it.
+    """
+    with write():
+        if isinstance(obj, SourceDocument):
+            obj.corrected_quotes = quotes or {}
+        obj.full_clean()
+        _save(obj, user)
+        _save_parts(parts, deleted, user)
+        if isinstance(obj, SourceDocument):
+            _relocate_quotes(obj)
+        cache.touch(cache.SITE, cache.COMMITMENTS)
+    return obj
+
+
+def delete_shared(obj, *, user):
+    with write():
+        _delete(obj, user)
+        cache.touch(cache.SITE, cache.COMMITMENTS)
+
+
+def _relocate_quotes(source):
+    for commitment in Commitment.objects.filter(source=source).only("pk", "slug", "quote", "quote_start"):
+        quote = source.corrected_quotes.get(commitment.slug, commitment.quote)
+        position = source.text.find(quote)
+        if (quote, position) != (commitment.quote, commitment.quote_start):
+            Commitment.objects.filter(pk=commitment.pk).update(
+                quote=quote, quote_start=position, version=F("version") + 1
+            )
+
+
+# --- What every write shares -------------------------------------------------------------------------------------
+
+
+def _required(expected_version):
+    """Edits of what exists are checked against the version their editor saw; a form without one is refused."""
+    if expected_version is None:
+        raise MissingVersion()
+    return expected_version
+
+
+def _save_parts(parts, deleted, user):
+    for part in parts:
+        part.full_clean()
+        _save(part, user)
+    for part in deleted:
+        _delete(part, user)
+
+
+def _save(obj, user, update_fields=None):
+    if user is not None:
+        obj._history_user = user
+    obj.save(update_fields=update_fields)
+
+
+def _delete(obj, user):
+    if user is not None:
+        obj._history_user = user
+    obj.delete()
+
+
+def owner_id(part):
+    """The id of the commitment a part belongs to."""
+    if isinstance(part, Measurement):
+        return Indicator.objects.filter(pk=part.indicator_id).values_list("commitment_id", flat=True).first()
+    return part.commitment_id
+
+
+def _lock_owners(owner_ids, checked_id, expected_version):
+    """Lock the commitments a part belongs to, in a fixed order; check the one its editor opened."""
+    for pk in sorted(owner_ids):
+        lock_current(pk, expected_version if pk == checked_id else None)
+
+
+def _after_parts(owner_ids, user):
+    # What the commitment's page shows has changed: a form opened before this write is now stale.
+    Commitment.objects.filter(pk__in=owner_ids).update(version=F("version") + 1)
+    _settle(owner_ids, user)
+    _touch_commitments(*owner_ids)
+
+
+def _settle(ids, user):
+    """Apply the timeline and the progress rule to these commitments and then to each of their ancestors,
+    deepest first, after locking them all in order of id."""
+    parent_of = _with_ancestors({pk for pk in ids if pk})
+    locked = Commitment.objects.select_for_update().filter(pk__in=parent_of).order_by("pk")
+
+    def depth(commitment):
+        level, node = 0, commitment.parent_id
+        while node is not None and level <= len(parent_of):
+            level, node = level + 1, parent_of.get(node)
+        return level
+
+    for commitment in sorted(locked, key=depth, reverse=True):
+        state = commitment.timeline_state()
+        if state == (commitment.status, commitment.progress, commitment.completion_date):
+            continue
+        commitment.status, commitment.progress, commitment.completion_date = state
+        commitment.version += 1
+        _save(commitment, user, update_fields=["status", "progress", "completion_date", "version", "updated"])
+        _touch_commitments(commitment.pk)
+
+
+def _with_ancestors(ids):
+    """{id: parent id} for these commitments and all their ancestors."""
+    parent_of, frontier = {}, set(ids)
+    while frontier:
+        rows = dict(Commitment.objects.filter(pk__in=frontier).values_list("pk", "parent_id"))
+        parent_of.update(rows)
+        frontier = {parent for parent in rows.values() if parent is not None} - parent_of.keys()
+    return parent_of
+
+
+def _touch_commitments(*ids, slugs=()):
+    """The lists, and the pages of these commitments, of their parents and of their children."""
+    ids = [pk for pk in ids if pk]
+    related = Commitment.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(children__pk__in=ids))
+    shown = {*related.values_list("slug", flat=True), *(slug for slug in slugs if slug)}
+    cache.touch(cache.SITE, *(cache.commitment_scope(slug) for slug in shown))
+
+
+# --- Rows from import files and backups --------------------------------------------------------------------------
+
+
+def save_imported(obj, *, user):
+    """A row of an admin import file, saved with the rules of every other path. The file carries no version
+    of the commitment, so the row is checked against the commitment as it stands when the file is loaded."""
+    if isinstance(obj, Commitment):
+        return save_commitment(obj, user=user, expected_version=_current_version(obj.pk))
+    if isinstance(obj, PARTS):
+        return save_part(obj, user=user, expected_version=_current_version(owner_id(obj)) if obj.pk else None)
+    return save_shared(obj, user=user)
+
+
+def delete_imported(obj, *, user):
+    if isinstance(obj, Commitment):
+        return delete_commitment(obj, user=user)
+    if isinstance(obj, PARTS):
+        return delete_part(obj, user=user)
+    return delete_shared(obj, user=user)
+
+
+def _current_version(pk):
+    return Commitment.objects.filter(pk=pk).values_list("version", flat=True).first()

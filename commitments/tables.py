@@ -32,7 +32,9 @@ class CommitmentTable(Table):
     theme = tables.Column(visible=False, verbose_name=_("Theme"), accessor="theme__name")
     kind = tables.Column(visible=False, verbose_name=_("Kind"))
     start_date = tables.DateColumn(visible=False, verbose_name=_("Start date"), format="Y-m-d")
-    completion_date = tables.DateColumn(visible=False, verbose_name=_("Completion date"), format="Y-m-d")
+    completion_date = tables.DateColumn(
+        accessor="completed_on", visible=False, verbose_name=_("Completion date"), format="Y-m-d", orderable=False
+    )
     location = tables.Column(visible=False, verbose_name=_("Location"))
     summary = tables.Column(visible=False, verbose_name=_("Summary"))
     quote = tables.Column(visible=False, verbose_name=_("Quote"))

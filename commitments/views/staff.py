@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
+from .. import services
+from ..concurrency import MissingVersion
 from ..exports import SafeExportMixin
 from ..filters import StaffCommitmentFilter
 from ..forms import ProgressForm
 from ..history import status_timeline
 from ..models import Commitment, Follow, Indicator, Milestone, ProgressUpdate
-from ..services import record_progress
 from ..tables import ChangeTable, DraftTable, MilestoneTable, StaffCommitmentTable, UpdateTable
 from ..vocabulary import Status
 from .access import PermissionRequiredMixin, permission_required
@@ -197,7 +198,7 @@ def staff_commitment_context(request, commitment, form=None):
         "form": form if can_edit else None,
         "can_publish": request.user.has_perm("commitments.publish_commitment"),
         "following": Follow.objects.filter(user=request.user, commitment=commitment).exists(),
-        "timeline": status_timeline(commitment),
+        "timeline": status_timeline(commitment.updates.all()),
         "today": timezone.localdate(),
     }
 
@@ -226,7 +227,7 @@ def record_progress_view(request, slug):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            record_progress(
+            services.record_progress(
                 commitment=commitment,
                 author=request.user,
                 date=data["date"],
@@ -254,8 +255,15 @@ def record_progress_view(request, slug):
 def publish_view(request, slug):
     commitment = get_object_or_404(Commitment, slug=slug)
     publish = request.POST.get("published") == "1"
-    commitment.set_published(publish)
-    messages.success(request, _("Published.") if publish else _("Returned to draft."))
+    version = request.POST.get("version", "")
+    try:
+        if not (version.isascii() and version.isdigit()):
+            raise MissingVersion()
+        services.set_published([commitment], publish, user=request.user, expected_version=int(version))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Published.") if publish else _("Returned to draft."))
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)

@@ -13,6 +13,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from .admin_guard import ChangelistGuardMixin, guard_registered_admins
+
 
 def permission_names(permissions):
     return {
@@ -47,7 +49,7 @@ def no_escalation_form(form_class, request, field, grants):
     return type(form_class.__name__, (form_class,), {f"clean_{field}": clean})
 
 
-class GuardedUserAdmin(UserAdmin):
+class GuardedUserAdmin(ChangelistGuardMixin, UserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
@@ -78,7 +80,7 @@ class GuardedUserAdmin(UserAdmin):
         return actions
 
 
-class GuardedGroupAdmin(GroupAdmin):
+class GuardedGroupAdmin(ChangelistGuardMixin, GroupAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if "permissions" not in form.base_fields:
@@ -93,3 +95,5 @@ admin.site.unregister(User)
 admin.site.register(User, GuardedUserAdmin)
 admin.site.unregister(Group)
 admin.site.register(Group, GuardedGroupAdmin)
+# The other apps' admins (axes) get the changelist guard of admin_guard.py too.
+guard_registered_admins()

@@ -11,12 +11,12 @@ from import_export.forms import ImportForm
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import resources
+from . import resources, services
 from .admin_guard import ChangelistGuardMixin
 from .concurrency import StaleEdit, lock_current
 from .exports import SafeCSV, SafeXLSX
 from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
-from .services import refresh_progress
+from .services import owner_id
 
 admin.site.site_header = _("Commitment tracker administration")
 admin.site.site_title = _("Commitment tracker")
@@ -65,6 +65,96 @@ class StrictImportExportMixin(ImportExportMixin):
         return super().process_result(result, request)
 
 
+class ServiceWritesMixin:
+    """Admin saves, inlines, deletes and list edits all go through the services layer (services.py).
+
+    `save_model` only prepares: the object is saved with its inlines in `save_related`, in one call of
+    the service, so that the rules run once on the whole change.
+    """
+
+    def save_model(self, request, obj, form, change):
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        parts, deleted = [], []
+        for formset in formsets:
+            parts.extend((formset.fk.name, part) for part in formset.save(commit=False))
+            deleted.extend(formset.deleted_objects)
+        for _fk, part in parts:
+            if isinstance(part, ProgressUpdate) and not part.author_id:
+                part.author = request.user
+        self.save_through_services(request, form, bound_to_parent(parts, form.instance), deleted)
+        form.save_m2m()
+
+    def save_through_services(self, request, form, parts, deleted):
+        raise NotImplementedError
+
+    def delete_model(self, request, obj):
+        self.delete_through_services(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with services.write():
+            for obj in queryset:
+                self.delete_through_services(request, obj)
+
+
+def bound_to_parent(parts, parent):
+    """The inline rows, each pointed at its parent as the service reaches it: a new parent has its id only
+    once the service has saved it, just before it validates and saves the rows."""
+    for fk, part in parts:
+        setattr(part, fk, parent)
+        yield part
+
+
+class SharedRowAdminMixin(ServiceWritesMixin):
+    def save_through_services(self, request, form, parts, deleted):
+        services.save_shared(form.instance, user=request.user, parts=parts, deleted=deleted)
+
+    def delete_through_services(self, request, obj):
+        services.delete_shared(obj, user=request.user)
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """Carries the version of the commitment the editor opened, so a save over someone else's is refused
+    (concurrency.py). A form for something that exists and has no version is refused too."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].required = True
+            self.fields["expected_version"].initial = self.commitment_version()
+
+    def commitment_id(self):
+        return self.instance.pk if isinstance(self.instance, Commitment) else owner_id(self.instance)
+
+    def commitment_version(self):
+        return Commitment.objects.filter(pk=self.commitment_id()).values_list("version", flat=True).first()
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("expected_version") is not None:
+            try:
+                lock_current(self.commitment_id(), data["expected_version"])
+            except StaleEdit as stale:
+                self.data = self.data.copy()
+                self.data["expected_version"] = stale.current.version
+                raise
+        return data
+
+
+class PartAdminMixin(ServiceWritesMixin):
+    form = VersionCheckedForm
+
+    def save_through_services(self, request, form, parts, deleted):
+        expected = form.cleaned_data.get("expected_version")
+        services.save_part(form.instance, user=request.user, expected_version=expected, parts=parts, deleted=deleted)
+
+    def delete_through_services(self, request, obj):
+        services.delete_part(obj, user=request.user)
+
+
 class ThemeInline(TranslationTabularInline):
     model = Theme
     extra = 0
@@ -72,7 +162,7 @@ class ThemeInline(TranslationTabularInline):
 
 
 @admin.register(Pillar)
-class PillarAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin):
+class PillarAdmin(ChangelistGuardMixin, SharedRowAdminMixin, StrictImportExportMixin, TranslationAdmin):
     resource_classes = [resources.PillarResource]
     list_display = ["name", "order", "slug"]
     list_editable = ["order"]
@@ -81,7 +171,7 @@ class PillarAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmi
 
 
 @admin.register(Theme)
-class ThemeAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin):
+class ThemeAdmin(ChangelistGuardMixin, SharedRowAdminMixin, StrictImportExportMixin, TranslationAdmin):
     resource_classes = [resources.ThemeResource]
     list_display = ["name", "pillar", "order"]
     list_filter = ["pillar"]
@@ -90,7 +180,7 @@ class ThemeAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(ChangelistGuardMixin, StrictImportExportMixin, admin.ModelAdmin):
+class SourceDocumentAdmin(ChangelistGuardMixin, SharedRowAdminMixin, StrictImportExportMixin, admin.ModelAdmin):
     resource_classes = [resources.SourceDocumentResource]
     list_display = ["title", "date", "speaker", "kind"]
     list_filter = ["kind"]
@@ -127,17 +217,9 @@ class ProgressUpdateInline(TranslationStackedInline):
     ordering = ["-date", "-created"]
 
 
-def set_published(queryset, published):
-    """One save per commitment, so that each change lands in its history."""
-    changed = [commitment for commitment in queryset if commitment.published != published]
-    for commitment in changed:
-        commitment.set_published(published)
-    return len(changed)
-
-
 @admin.action(description=_("Publish the selected commitments"), permissions=["publish"])
 def publish(modeladmin, request, queryset):
-    count = set_published(queryset, True)
+    count = services.set_published(queryset, True, user=request.user)
     modeladmin.message_user(
         request, ngettext("%d commitment published.", "%d commitments published.", count) % count, messages.SUCCESS
     )
@@ -145,40 +227,22 @@ def publish(modeladmin, request, queryset):
 
 @admin.action(description=_("Return the selected commitments to draft"), permissions=["publish"])
 def unpublish(modeladmin, request, queryset):
-    count = set_published(queryset, False)
+    count = services.set_published(queryset, False, user=request.user)
     modeladmin.message_user(
         request, ngettext("%d commitment unpublished.", "%d commitments unpublished.", count) % count, messages.SUCCESS
     )
 
 
-class CommitmentAdminForm(forms.ModelForm):
-    """Carries the version the editor opened, so a save over someone else's is refused (concurrency.py)."""
-
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class CommitmentAdminForm(VersionCheckedForm):
     class Meta:
         model = Commitment
         fields = ["title"]  # the admin replaces this with the fields of CommitmentAdmin.fieldsets
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk:
-            try:
-                lock_current(self.instance.pk, data.get("expected_version"))
-            except StaleEdit as stale:
-                self.data = self.data.copy()
-                self.data["expected_version"] = stale.current.version
-                raise
-        return data
-
 
 @admin.register(Commitment)
-class CommitmentAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
+class CommitmentAdmin(
+    ChangelistGuardMixin, ServiceWritesMixin, StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin
+):
     form = CommitmentAdminForm
     resource_classes = [resources.CommitmentResource]
     history_list_display = ["status_label", "progress", "published", "version"]
@@ -216,15 +280,14 @@ class CommitmentAdmin(ChangelistGuardMixin, StrictImportExportMixin, Translation
     def has_publish_permission(self, request):
         return request.user.has_perm("commitments.publish_commitment")
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        refresh_progress(form.instance)
+    def save_through_services(self, request, form, parts, deleted):
+        expected = form.cleaned_data.get("expected_version")
+        services.save_commitment(
+            form.instance, user=request.user, expected_version=expected, parts=parts, deleted=deleted
+        )
 
-    def save_formset(self, request, form, formset, change):
-        for update_form in formset.forms:
-            if isinstance(update_form.instance, ProgressUpdate) and not update_form.instance.author_id:
-                update_form.instance.author = request.user
-        super().save_formset(request, form, formset, change)
+    def delete_through_services(self, request, obj):
+        services.delete_commitment(obj, user=request.user)
 
 
 class MeasurementInline(admin.TabularInline):
@@ -234,7 +297,9 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
+class IndicatorAdmin(
+    ChangelistGuardMixin, PartAdminMixin, StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin
+):
     resource_classes = [resources.IndicatorResource]
     list_display = ["name", "commitment", "unit", "measure", "key", "target_value"]
     list_filter = ["measure", "key"]
@@ -246,20 +311,18 @@ class IndicatorAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationA
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
+class MilestoneAdmin(
+    ChangelistGuardMixin, PartAdminMixin, StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin
+):
     resource_classes = [resources.MilestoneResource]
     list_display = ["title", "commitment", "due_date", "completed_date"]
     list_select_related = ["commitment"]
     search_fields = ["title", "commitment__title"]
     autocomplete_fields = ["commitment"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        refresh_progress(obj.commitment)
-
 
 @admin.register(Measurement)
-class MeasurementAdmin(ChangelistGuardMixin, StrictImportExportMixin, SimpleHistoryAdmin):
+class MeasurementAdmin(ChangelistGuardMixin, PartAdminMixin, StrictImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [resources.MeasurementResource]
     list_display = ["indicator", "value", "as_of"]
     list_select_related = ["indicator"]
@@ -268,7 +331,9 @@ class MeasurementAdmin(ChangelistGuardMixin, StrictImportExportMixin, SimpleHist
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ChangelistGuardMixin, StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(
+    ChangelistGuardMixin, PartAdminMixin, StrictImportExportMixin, TranslationAdmin, SimpleHistoryAdmin
+):
     resource_classes = [resources.ProgressUpdateResource]
     list_display = ["commitment", "date", "status", "progress", "source_kind", "public", "author"]
     list_filter = ["status", "source_kind", "public"]
@@ -277,11 +342,6 @@ class ProgressUpdateAdmin(ChangelistGuardMixin, StrictImportExportMixin, Transla
     autocomplete_fields = ["commitment"]
     readonly_fields = ["author"]
     date_hierarchy = "date"
-
-    def save_model(self, request, obj, form, change):
-        if not obj.author_id:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
 
 
 from . import admin_users  # noqa: E402, F401  (re-registers users and groups: only a superuser grants superuser status)

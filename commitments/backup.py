@@ -18,12 +18,25 @@ class BackupError(Exception):
     pass
 
 
+# Groups are merged by name: a freshly migrated database already holds the role groups (`sync_roles`),
+# and restored rows update those instead of clashing with them.
+MERGED_BY_NATURAL_KEY = {"auth.group"}
+
+
 def backed_up_models():
-    """Users and every model of the app, history tables included, parents before the rows that point to them."""
-    user_model = apps.get_model("auth", "User")
-    # Cache version counters are not data; a restored database starts them afresh.
+    """Everything needed to run the site again, parents before the rows that point to them: groups with
+    their permissions, users with their groups and permissions, every model of the app (history tables
+    included) and the admin log.
+
+    Content types and permissions are not copied: `migrate` creates them, and rows refer to them by natural
+    key (app label, model, codename), which match after any migrate. Left out as well: sessions (people sign
+    in again), django-axes' sign-in attempts and logs (lock-outs last an hour; restoring them would lock
+    accounts again), and the app's cache version counters.
+    """
+    group_model, user_model = apps.get_model("auth", "Group"), apps.get_model("auth", "User")
     app_models = [m for m in apps.get_app_config("commitments").get_models() if m._meta.model_name != "publicversion"]
-    return [user_model, *serializers.sort_dependencies([("commitments", app_models)], allow_cycles=True)]
+    app_models = serializers.sort_dependencies([("commitments", app_models)], allow_cycles=True)
+    return [group_model, user_model, *app_models, apps.get_model("admin", "LogEntry")]
 
 
 def latest_migrations():
@@ -38,7 +51,10 @@ def write_backup(stream):
     objects = []
     for model in backed_up_models():
         queryset = model._default_manager.order_by("pk")
-        objects.extend(serializers.serialize("python", queryset, use_natural_foreign_keys=True))
+        merged = model._meta.label_lower in MERGED_BY_NATURAL_KEY
+        objects.extend(
+            serializers.serialize("python", queryset, use_natural_foreign_keys=True, use_natural_primary_keys=merged)
+        )
     snapshot = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -72,7 +88,11 @@ def read_backup(stream):
 @transaction.atomic
 def restore_backup(snapshot):
     """Load a snapshot into a database that holds no data yet; all or nothing."""
-    occupied = [model._meta.label for model in backed_up_models() if model._default_manager.exists()]
+    occupied = [
+        model._meta.label
+        for model in backed_up_models()
+        if model._meta.label_lower not in MERGED_BY_NATURAL_KEY and model._default_manager.exists()
+    ]
     if occupied:
         raise BackupError(f"restore needs an empty database, but it has rows in: {', '.join(occupied)}.")
     count = 0

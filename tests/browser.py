@@ -2,6 +2,7 @@
 screenshots go (test-artifacts/screenshots, git-ignored)."""
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,50 @@ def require_chromium():
             pytest.fail(message + " On CI this is an error, not a reason to skip.", pytrace=False)
         pytest.skip(message)
     return CHROMIUM
+
+
+@pytest.fixture(scope="module", autouse=True)
+def allow_async_unsafe():
+    """For the browser tests that run Playwright in a thread of their own (`in_own_thread`), as in
+    test_browser.py: Django refuses database access from a thread with a running event loop,
+    which the main thread has while test_browser.py's Playwright is open. The test code and the live
+    server never touch the database at the same time, so the documented escape hatch is safe. It is set
+    only for the modules that import it, so that it does not leak into other tests (such as
+    `manage.py check --deploy`)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def chromium():
+    return require_chromium()
+
+
+@pytest.fixture
+def site(transactional_db, catalogue, live_server):
+    """The live server's address, with the real speech catalogue loaded where the server thread can see it."""
+    return live_server.url
+
+
+def in_own_thread(function, *args, timeout=120):
+    """Run `function` in a new thread and return its result, or raise what it raised."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = function(*args)
+        except BaseException as error:  # re-raised in the test's thread below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="playwright", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"the browser did not finish within {timeout} s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")

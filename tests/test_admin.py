@@ -6,57 +6,9 @@ from commitments.models import Commitment, Indicator, Milestone, ProgressUpdate
 from commitments.roles import EDITORS
 
 from .factories import CommitmentFactory, PillarFactory, SourceDocumentFactory
+from .helpers import add_form
 
 pytestmark = pytest.mark.django_db
-
-INLINES = {"milestones": "milestones", "indicators": "indicators", "updates": "updates"}
-
-
-def inline_management(prefix, total):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def add_form(pillar, source, **overrides):
-    data = {
-        "title_en": "Build the northern road",
-        "title_ur": "شمالی سڑک کی تعمیر",
-        "slug": "northern-road",
-        "summary_en": "A road.",
-        "pillar": pillar.pk,
-        "party": "both",
-        "kind": "infrastructure",
-        "status": "in_progress",
-        "progress": "10",
-        "progress_method": "manual",
-        "weight": "1",
-        "source": source.pk,
-        "quote": "We will build the northern road by next year.",
-        **inline_management("milestones", 1),
-        "milestones-0-title_en": "Survey finished",
-        "milestones-0-due_date": "2025-09-30",
-        "milestones-0-order": "0",
-        **inline_management("indicators", 1),
-        "indicators-0-name_en": "Kilometres built",
-        "indicators-0-slug": "kilometres-built",
-        "indicators-0-unit_en": "km",
-        "indicators-0-measure": "amount",
-        "indicators-0-target_value": "120",
-        **inline_management("updates", 1),
-        "updates-0-date": "2025-03-01",
-        "updates-0-text_en": "Ground broken.",
-        "updates-0-source_kind": "media_report",
-        "updates-0-source_url": "https://example.org/ground-broken",
-        "updates-0-status": "in_progress",
-        "updates-0-progress": "10",
-        "updates-0-public": "on",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_editors_group_has_data_entry_permissions_only():

@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from .browser import CHROMIUM_ARGS, SCREENSHOTS
-from .test_browser_map import (  # noqa: F401  (fixtures, shared with the map's browser test)
+from .browser import (  # noqa: F401  (fixtures, shared with the map's browser test)
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
     allow_async_unsafe,
     chromium,
     in_own_thread,

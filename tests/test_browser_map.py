@@ -7,67 +7,26 @@ Playwright runs in a thread of its own here: test_browser.py keeps a session-wid
 The thread touches no database; what it checks against is read beforehand in the main thread.
 """
 
-import os
-import threading
-
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from commitments.models import Commitment
 
-from .browser import CHROMIUM_ARGS, SCREENSHOTS, require_chromium
+from .browser import (  # noqa: F401  (fixtures)
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    allow_async_unsafe,
+    chromium,
+    in_own_thread,
+    site,
+)
 
 OPENED = ("gwadar-port-development", "Develop and operate Gwadar Port comprehensively")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def allow_async_unsafe():
-    """As in test_browser.py: Django refuses database access from a thread with a running event loop,
-    which the main thread has while test_browser.py's Playwright is open. The test code and the live
-    server never touch the database at the same time, so the documented escape hatch is safe. It is set
-    for this module only, so that it does not leak into other tests (such as `manage.py check --deploy`)."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def chromium():
-    return require_chromium()
-
-
-@pytest.fixture
-def site(transactional_db, catalogue, live_server):
-    """The live server's address, with the real speech catalogue loaded where the server thread can see it."""
-    return live_server.url
-
-
-def in_own_thread(function, *args, timeout=120):
-    """Run `function` in a new thread and return its result, or raise what it raised."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["result"] = function(*args)
-        except BaseException as error:  # re-raised in the test's thread below
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, name="playwright", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    assert not thread.is_alive(), f"the browser did not finish within {timeout} s"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("result")
-
-
-def test_the_map_shows_the_located_commitments(site, chromium):
+def test_the_map_shows_the_located_commitments(site, chromium):  # noqa: F811
     located = list(Commitment.objects.published().located())
     lines = sum(c.geometry_or_point()["type"] == "LineString" for c in located)
     assert lines and len(located) > lines
@@ -75,7 +34,7 @@ def test_the_map_shows_the_located_commitments(site, chromium):
     assert other_hosts == []
 
 
-def visit_the_map(site, chromium, points, lines):
+def visit_the_map(site, chromium, points, lines):  # noqa: F811
     """The reader's visit; returns the addresses of any request to another host."""
     other_hosts = []
     with sync_playwright() as playwright:

@@ -12,7 +12,7 @@ from commitments.catalogue import import_catalogue, read_catalogue
 from commitments.models import Commitment
 
 from .conftest import CATALOGUE
-from .test_concurrency import change_form
+from .helpers import change_form
 
 pytestmark = pytest.mark.django_db
 

@@ -15,21 +15,13 @@ from commitments.models import Commitment, ProgressUpdate
 from commitments.vocabulary import Status
 
 from .factories import CommitmentFactory, UserFactory
-from .test_admin import add_form
+from .helpers import change_form
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITER = ROOT / "tests" / "concurrent_writer.py"
 WRITERS, WRITES_EACH = 4, 15
-
-
-def change_form(commitment, version, **overrides):
-    data = add_form(commitment.pillar, commitment.source, slug=commitment.slug, expected_version=str(version))
-    for prefix in ("milestones", "indicators", "updates"):
-        data[f"{prefix}-TOTAL_FORMS"] = "0"
-    data.update(overrides)
-    return data
 
 
 def test_second_admin_save_is_refused_with_the_changes_and_input_kept(client, editor):

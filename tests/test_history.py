@@ -10,8 +10,7 @@ from commitments.vocabulary import Status
 
 from .conftest import CATALOGUE
 from .factories import CommitmentFactory, MilestoneFactory, UserFactory
-from .test_concurrency import change_form
-from .test_staff import post_progress
+from .helpers import change_form, post_progress
 
 pytestmark = pytest.mark.django_db
 

@@ -11,28 +11,11 @@ from .factories import (
     CommitmentFactory,
     IndicatorFactory,
     MeasurementFactory,
-    PillarFactory,
-    SourceDocumentFactory,
     ThemeFactory,
 )
+from .helpers import unsaved_commitment
 
 pytestmark = pytest.mark.django_db
-
-
-def unsaved_commitment(**overrides):
-    source = SourceDocumentFactory()
-    values = {
-        "title": "Build the northern road",
-        "slug": "northern-road",
-        "pillar": PillarFactory(),
-        "party": "both",
-        "kind": "infrastructure",
-        "status": Status.IN_PROGRESS,
-        "source": source,
-        "quote": "We will build the northern road by next year.",
-    }
-    values.update(overrides)
-    return Commitment(**values)
 
 
 def assert_rejected(obj, field, message):

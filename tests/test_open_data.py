@@ -5,8 +5,6 @@ import datetime
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from lxml import etree
@@ -24,6 +22,7 @@ from .factories import (
     ProgressUpdateFactory,
     ThemeFactory,
 )
+from .helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -415,13 +414,6 @@ def make_commitments(n, start):
     CommitmentFactory(slug=f"query-draft-{start}", published=False)
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
 def test_query_count_of_the_full_xml_and_csv_does_not_grow(client, settings):
     settings.PUBLIC_PAGE_CACHE = False
     make_commitments(5, 0)
@@ -449,8 +441,6 @@ def test_footer_links_both_files_and_the_detail_page_links_its_activity(client):
 
 
 def test_files_are_english_with_translations_as_extra_narratives(client):
-    if not hasattr(Commitment, "title_ur"):
-        pytest.skip("content translations are not installed")
     commitment = CommitmentFactory(title="Northern road", title_ur="شمالی سڑک", summary="A road.", summary_ur="")
     IndicatorFactory(commitment=commitment, unit="USD", unit_ur="ڈالر", target_value=5, measure=Measure.AMOUNT)
     with translation.override("ur"):

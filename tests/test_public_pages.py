@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import connection, transaction
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
@@ -38,6 +37,7 @@ from .factories import (
     SourceDocumentFactory,
     ThemeFactory,
 )
+from .helpers import count_queries
 
 QUOTES = [
     "We will build the northern road by next year.",
@@ -278,13 +278,6 @@ def atom_entries(response):
 
 def entry_link(entry):
     return entry.find(f"{ATOM}link").get("href")
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(context.captured_queries)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -880,12 +873,6 @@ def test_api_detail_has_milestones_indicators_and_only_public_updates(client, wo
 
 def test_api_unknown_slug_is_404(client, world):
     assert client.get(reverse("commitments:api-commitment-detail", args=["no-such-commitment"])).status_code == 404
-
-
-def test_api_schema_is_served(client, db):
-    response = client.get(reverse("commitments:api_schema"))
-    assert response.status_code == 200
-    assert b"openapi" in response.content
 
 
 # --------------------------------------------------------------------------------------------------------------------

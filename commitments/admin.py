@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.db.models import Max
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
@@ -254,11 +256,11 @@ class CommitmentAdmin(
     autocomplete_fields = ["parent", "owner"]
     actions = [publish, unpublish]
     inlines = [MilestoneInline, IndicatorInline, ProgressUpdateInline]
-    readonly_fields = ["quote_start", "created", "updated"]
+    readonly_fields = ["status", "progress", "record_update", "quote_start", "created", "updated"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "published", "owner", "expected_version"]}),
         (_("Classification"), {"fields": ["pillar", "theme", "party", "kind", ("parent", "weight")]}),
-        (_("Progress"), {"fields": ["status", ("progress", "progress_method"), "last_verified"]}),
+        (_("Progress"), {"fields": [("status", "progress"), "record_update", "progress_method", "last_verified"]}),
         (_("Dates"), {"fields": [("start_date", "target_date", "completion_date")]}),
         (_("Place"), {"fields": ["location", ("latitude", "longitude"), "geometry"]}),
         (_("Source"), {"fields": ["source", "quote", "quote_start"]}),
@@ -279,6 +281,18 @@ class CommitmentAdmin(
 
     def has_publish_permission(self, request):
         return request.user.has_perm("commitments.publish_commitment")
+
+    @admin.display(description=_("change the status or progress"))
+    def record_update(self, obj):
+        """Status and progress follow the timeline: they move only with a dated, sourced update."""
+        if not obj.pk:
+            return _("Save the commitment, then record its first update (or add one under “Progress updates”).")
+        return format_html(
+            '<a href="{}#record">{}</a> {}',
+            reverse("commitments:staff_commitment", args=[obj.slug]),
+            _("Record a dated, sourced update"),
+            _("(or add one under “Progress updates” below)."),
+        )
 
     def save_through_services(self, request, form, parts, deleted):
         expected = form.cleaned_data.get("expected_version")

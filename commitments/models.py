@@ -632,12 +632,12 @@ class ProgressUpdate(models.Model):
             earlier = earlier.filter(Q(date__lt=self.date) | same_day)
         return earlier.order_by("-date", "-created")
 
-    def changes_record(self):
-        """Whether this update moves the commitment's status or progress from what was in force before it."""
+    def changes(self):
+        """(moves the status, moves the progress) from what was in force before this update."""
         earlier = self.earlier_updates()
         status_before = earlier.values_list("status", flat=True).first() or Status.ANNOUNCED
         progress_before = earlier.filter(progress__isnull=False).values_list("progress", flat=True).first()
-        return self.status != status_before or (self.progress is not None and self.progress != progress_before)
+        return self.status != status_before, self.progress is not None and self.progress != progress_before
 
     def clean(self):
         """What the public is shown rests on public evidence: an update that moves the status or progress
@@ -649,10 +649,11 @@ class ProgressUpdate(models.Model):
             errors["progress"] = _("This commitment's progress is computed (%(rule)s); it cannot be set by hand.") % {
                 "rule": self.commitment.get_progress_method_display()
             }
-        elif self.changes_record():
-            if not (self.text or "").strip():
-                errors["text"] = _("A change of status or progress needs a note saying what happened and why.")
-            if not self.public:
+        else:
+            moves_status, moves_progress = self.changes()
+            if moves_status and not (self.text or "").strip():
+                errors["text"] = _("A status change needs a note saying what happened and why.")
+            if (moves_status or moves_progress) and not self.public:
                 errors["public"] = _(
                     "An update that changes the status or progress is public, so that readers see the evidence "
                     "for what they are shown."

@@ -4,8 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from commitments import models
-from commitments.vocabulary import CommitmentKind, DocumentKind, Measure, Party, SourceKind, Status
+from commitments import models, services
+from commitments.vocabulary import CommitmentKind, DocumentKind, Measure, Party, ProgressMethod, SourceKind, Status
 
 SOURCE_TEXT = (
     "We will build the northern road by next year. "
@@ -33,7 +33,29 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.set(Group.objects.filter(name__in=names))
 
 
-class SourceDocumentFactory(factory.django.DjangoModelFactory):
+class SharedRowFactory(factory.django.DjangoModelFactory):
+    """Sources, pillars and themes are saved through the services layer, like every write."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.save_shared(model_class(*args, **kwargs), user=None)
+
+
+class PartFactory(factory.django.DjangoModelFactory):
+    """Milestones, indicators, measurements and updates are saved through the services layer."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.save_part(model_class(*args, **kwargs), user=None)
+
+
+class SourceDocumentFactory(SharedRowFactory):
     class Meta:
         model = models.SourceDocument
 
@@ -45,7 +67,7 @@ class SourceDocumentFactory(factory.django.DjangoModelFactory):
     text = SOURCE_TEXT
 
 
-class PillarFactory(factory.django.DjangoModelFactory):
+class PillarFactory(SharedRowFactory):
     class Meta:
         model = models.Pillar
 
@@ -55,7 +77,7 @@ class PillarFactory(factory.django.DjangoModelFactory):
     description = "An area of cooperation."
 
 
-class ThemeFactory(factory.django.DjangoModelFactory):
+class ThemeFactory(SharedRowFactory):
     class Meta:
         model = models.Theme
 
@@ -82,8 +104,29 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
     summary = "A road in the north."
     target_date = datetime.date(2030, 12, 31)
 
+    @classmethod
+    def _create(cls, model_class, *args, status=Status.ANNOUNCED, progress=None, **kwargs):
+        """Saved through the services layer; a status or progress other than a new commitment's comes from
+        a dated, sourced update recording it, as it would in the tracker."""
+        commitment = services.save_commitment(model_class(*args, **kwargs), user=None)
+        if progress is not None and commitment.progress_method != ProgressMethod.MANUAL:
+            progress = None
+        if status != Status.ANNOUNCED or progress is not None:
+            update = models.ProgressUpdate(
+                commitment=commitment,
+                date=datetime.date(2025, 2, 21),
+                text=f"Recorded as {Status(status).label}.",
+                source_document=commitment.source,
+                source_kind=SourceKind.OFFICIAL_STATEMENT,
+                status=status,
+                progress=progress,
+            )
+            services.save_part(update, user=None)
+            commitment.refresh_from_db()
+        return commitment
 
-class MilestoneFactory(factory.django.DjangoModelFactory):
+
+class MilestoneFactory(PartFactory):
     class Meta:
         model = models.Milestone
 
@@ -93,7 +136,7 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(int)
 
 
-class IndicatorFactory(factory.django.DjangoModelFactory):
+class IndicatorFactory(PartFactory):
     class Meta:
         model = models.Indicator
 
@@ -106,7 +149,7 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     target_value = 1000
 
 
-class MeasurementFactory(factory.django.DjangoModelFactory):
+class MeasurementFactory(PartFactory):
     class Meta:
         model = models.Measurement
 
@@ -116,7 +159,7 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
     source_url = "https://example.org/report"
 
 
-class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+class ProgressUpdateFactory(PartFactory):
     class Meta:
         model = models.ProgressUpdate
 

@@ -118,14 +118,14 @@ def test_changed_file_updates_in_place_by_slug(data):
 
 def test_file_with_one_bad_entry_is_rejected_whole(data):
     broken = copy.deepcopy(data)
-    broken["commitments"][-1]["status"] = "finished"
+    broken["commitments"][-1]["updates"][0]["status"] = "finished"
     broken["commitments"][3]["quote"] = "This sentence is not in the speech."
     with pytest.raises(CatalogueError) as error:
         import_catalogue(data=broken)
     assert all(count == 0 for count in table_counts().values())
     problems = "\n".join(error.value.problems)
     last = broken["commitments"][-1]["slug"]
-    assert f"({last}): status: Value 'finished' is not a valid choice." in problems
+    assert f"({last}).updates[0]: status: Value 'finished' is not a valid choice." in problems
     assert f"commitments[3] ({broken['commitments'][3]['slug']}): quote: The quote does not occur" in problems
 
 
@@ -134,8 +134,8 @@ def test_bad_entry_leaves_an_existing_catalogue_untouched(data):
     before = table_counts()
     broken = copy.deepcopy(data)
     broken["commitments"][0]["title"] = "A new title that must not be saved"
-    broken["commitments"][1]["progress"] = 140
-    with pytest.raises(CatalogueError, match="progress"):
+    broken["commitments"][1]["weight"] = -2
+    with pytest.raises(CatalogueError, match="weight"):
         import_catalogue(data=broken)
     assert table_counts() == before
     assert Commitment.objects.get(slug=data["commitments"][0]["slug"]).title == data["commitments"][0]["title"]
@@ -148,7 +148,8 @@ def test_bad_entry_leaves_an_existing_catalogue_untouched(data):
         (lambda d: d["commitments"][0].update(pillar="nowhere"), "pillar: no pillar with slug 'nowhere'"),
         (lambda d: d["commitments"][0].update(target_date="2025-13-45"), "target_date"),
         (lambda d: d["commitments"].append(dict(d["commitments"][0])), "slug: appears more than once"),
-        (lambda d: d["commitments"][0].update(status="completed", completion_date=None), "completion date"),
+        (lambda d: d["commitments"][0].update(status="completed"), "status and progress come from the commitment's"),
+        (lambda d: d["commitments"][0]["updates"][0].update(progress=140), "progress: Ensure this value"),
         (lambda d: d["source"].update(kind="rumour"), "source: kind"),
     ],
 )
@@ -218,7 +219,7 @@ def test_a_next_statement_loads_the_same_way(tmp_path, catalogue):
                 "pillar": "practical",
                 "party": "pakistan",
                 "kind": "trade",
-                "status": "announced",
+                "published": True,
                 "quote": "Pakistan will open two new border markets this year.",
                 "updates": [
                     {

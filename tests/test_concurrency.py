@@ -11,10 +11,11 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from commitments import services
 from commitments.models import Commitment, ProgressUpdate
 from commitments.vocabulary import Status
 
-from .factories import CommitmentFactory, UserFactory
+from .factories import CommitmentFactory, MilestoneFactory, UserFactory
 from .helpers import change_form
 
 pytestmark = pytest.mark.django_db
@@ -31,19 +32,18 @@ def test_second_admin_save_is_refused_with_the_changes_and_input_kept(client, ed
     url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
 
     client.force_login(other)
-    first = client.post(url, change_form(commitment, opened_at, status="in_progress", title_en="First title"))
+    first = client.post(url, change_form(commitment, opened_at, party="china", title_en="First title"))
     assert first.status_code == 302
 
     client.force_login(editor)
-    second = client.post(url, change_form(commitment, opened_at, status="stalled", title_en="Second title"))
+    second = client.post(url, change_form(commitment, opened_at, party="pakistan", title_en="Second title"))
     page = second.content.decode()
     assert second.status_code == 200
     assert "Someone else saved this commitment while you were editing it (other-editor" in page
-    assert "status: Planned → In progress" in page
     assert "title: Commitment" in page and "→ First title" in page
     assert 'value="Second title"' in page  # what the second editor typed is still there
     commitment.refresh_from_db()
-    assert (commitment.title, commitment.status) == ("First title", Status.IN_PROGRESS)
+    assert (commitment.title, commitment.party) == ("First title", "china")
 
 
 def test_admin_save_after_reading_the_changes_goes_through(client, editor):
@@ -51,7 +51,7 @@ def test_admin_save_after_reading_the_changes_goes_through(client, editor):
     url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
     client.force_login(editor)
     stale_version = commitment.version
-    Commitment.objects.get(pk=commitment.pk).save()
+    services.set_published([commitment], False, user=None)
     refused = client.post(url, change_form(commitment, stale_version, title_en="Mine"))
     assert refused.status_code == 200
     fresh_version = refused.context["adminform"].form.data["expected_version"]
@@ -79,17 +79,24 @@ def test_second_staff_progress_save_is_refused_and_input_kept(client, editor):
     assert "Someone else saved this commitment" in page
     assert "status: Planned → In progress" in page
     assert "My careful note" in page
-    assert ProgressUpdate.objects.filter(commitment=commitment).count() == 1
+    assert ProgressUpdate.objects.filter(commitment=commitment).count() == 2  # the first recorded it as planned
     commitment.refresh_from_db()
     assert commitment.status == Status.IN_PROGRESS
 
 
-def test_every_save_bumps_the_version():
+def test_every_write_of_a_commitment_or_its_parts_bumps_the_version():
     commitment = CommitmentFactory()
-    start = commitment.version
-    commitment.set_published(False)
+    versions = [commitment.version]
+    services.set_published([commitment], False, user=None)
     commitment.refresh_from_db()
-    assert commitment.version == start + 1
+    versions.append(commitment.version)
+    milestone = MilestoneFactory(commitment=commitment)
+    commitment.refresh_from_db()
+    versions.append(commitment.version)
+    services.delete_part(milestone, user=None)
+    commitment.refresh_from_db()
+    versions.append(commitment.version)
+    assert versions == sorted(set(versions)), versions  # each write moved it on
 
 
 def test_sqlite_runs_in_wal_with_full_sync_and_immediate_transactions(tmp_path):
@@ -168,12 +175,24 @@ def test_concurrent_writer_processes_lose_nothing(scratch_database):
         assert "database is locked" not in err
         results.append(json.loads(out.strip().splitlines()[-1]))
 
-    total = WRITERS * WRITES_EACH
-    assert sum(r["landed"] for r in results) == total
-    assert count_rows(scratch_database, "SELECT COUNT(*) FROM commitments_progressupdate") == total
+    acknowledged = [text for result in results for text in result["acknowledged"]]
+    updates = [text for text in acknowledged if not text.startswith("publish")]
+    publishes = len(acknowledged) - len(updates)
+    assert updates and publishes
+    # Every acknowledged update is there, once, and nothing else was written.
+    assert count_rows(scratch_database, "SELECT COUNT(*) FROM commitments_progressupdate") == len(updates)
     texts = count_rows(scratch_database, "SELECT COUNT(DISTINCT text) FROM commitments_progressupdate")
-    assert texts == total  # every writer's every update is there, none overwritten
-    # One save per landed update, on top of the version the commitment was created with.
-    assert count_rows(scratch_database, "SELECT version FROM commitments_commitment") == 1 + total
-    if scratch_database.startswith("sqlite"):
-        assert count_rows(scratch_database, "PRAGMA journal_mode") == "wal"
+    assert texts == len(updates)
+    # Every acknowledged publish toggle is in the history, and no two saves ever wrote the same version.
+    toggles = count_rows(
+        scratch_database,
+        "SELECT COUNT(*) FROM (SELECT published, LAG(published) OVER (ORDER BY history_id) AS before "
+        "FROM commitments_historicalcommitment) AS h WHERE before IS NOT NULL AND published <> before",
+    )
+    assert toggles == publishes
+    reused = count_rows(
+        scratch_database,
+        "SELECT COUNT(*) FROM (SELECT version FROM commitments_historicalcommitment "
+        "GROUP BY version HAVING COUNT(*) > 1) AS v",
+    )
+    assert reused == 0

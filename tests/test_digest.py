@@ -21,8 +21,10 @@ def follower(db):
 
 
 def move(commitment, status, progress, author=None):
+    commitment.refresh_from_db()
     record_progress(
         commitment=commitment,
+        expected_version=commitment.version,
         author=author,
         date=timezone.localdate(),
         text="Moved.",

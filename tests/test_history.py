@@ -19,13 +19,14 @@ def statuses(commitment):
     return list(commitment.history.order_by("history_id").values_list("status", flat=True))
 
 
-def test_admin_status_change_is_recorded_with_its_author(client, editor):
+def test_admin_edit_is_recorded_with_its_author_and_cannot_move_the_status(client, editor):
     commitment = CommitmentFactory(status=Status.PLANNED)
     client.force_login(editor)
     url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
-    client.post(url, change_form(commitment, commitment.version, status="stalled"))
+    commitment.refresh_from_db()
+    client.post(url, change_form(commitment, commitment.version, status="stalled", title_en="Renamed"))
     latest = commitment.history.latest()
-    assert (latest.status, latest.history_user, latest.prev_record.status) == (Status.STALLED, editor, Status.PLANNED)
+    assert (latest.title, latest.status, latest.history_user) == ("Renamed", Status.PLANNED, editor)
 
 
 def test_staff_form_status_change_is_recorded(client, editor):
@@ -40,9 +41,14 @@ def test_import_status_change_is_recorded():
     data = read_catalogue(CATALOGUE)
     import_catalogue(data=copy.deepcopy(data))
     entry = next(e for e in data["commitments"] if e["slug"] == "kkh-phase-ii-realignment")
-    entry["status"] = "stalled"
+    entry["updates"].append(
+        {"date": "2025-09-01", "text": "Work stopped.", "source_kind": "media_report", "status": "stalled",
+         "source_url": "https://example.org/kkh"}
+    )  # fmt: skip
     import_catalogue(data=data)
-    assert statuses(Commitment.objects.get(slug="kkh-phase-ii-realignment")) == [Status.IN_PROGRESS, Status.STALLED]
+    kkh = Commitment.objects.get(slug="kkh-phase-ii-realignment")
+    assert statuses(kkh)[0] == Status.ANNOUNCED  # as created, before its first update
+    assert statuses(kkh)[-2:] == [Status.IN_PROGRESS, Status.STALLED]
 
 
 def test_milestones_and_updates_keep_history_too(client, editor):
@@ -53,9 +59,7 @@ def test_milestones_and_updates_keep_history_too(client, editor):
 
 
 def test_admin_shows_an_objects_history(client, editor):
-    commitment = CommitmentFactory(status=Status.PLANNED)
-    commitment.status = Status.IN_PROGRESS
-    commitment.save()
+    commitment = CommitmentFactory(status=Status.IN_PROGRESS)
     client.force_login(editor)
     response = client.get(reverse("admin:commitments_commitment_history", args=[commitment.pk]))
     assert response.status_code == 200

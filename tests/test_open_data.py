@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from lxml import etree
 
-from commitments import aiddata, iati
+from commitments import aiddata, iati, services
 from commitments.iati import XML_LANG
 from commitments.models import Commitment
 from commitments.vocabulary import CommitmentKind, Measure, Party, Status
@@ -332,7 +332,7 @@ def test_unpublishing_removes_the_commitment_from_the_cached_exports(client):
     assert b"soon-hidden" in client.get(reverse(ALL_URL)).content
     assert b"soon-hidden" in client.get(reverse(CSV_URL)).content
     assert client.get(reverse(ONE_URL, args=[commitment.slug])).status_code == 200
-    commitment.set_published(False)
+    services.set_published([commitment], False, user=None)
     assert b"soon-hidden" not in client.get(reverse(ALL_URL)).content
     assert b"soon-hidden" not in client.get(reverse(CSV_URL)).content
     assert client.get(reverse(ONE_URL, args=[commitment.slug])).status_code == 404

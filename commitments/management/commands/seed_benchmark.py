@@ -462,12 +462,18 @@ def seed_measurements(rng, indicators, sources):
 
 
 def seed_updates(rng, commitments):
+    """Each commitment's path of statuses as sourced updates ending in its status and progress, as the timeline
+    rule derives them. An update that moves neither may be internal; one that moves them is public."""
+
     def rows():
         for commitment in commitments:
             begin = commitment.source.date
-            for k, status in enumerate(STATUS_PATHS[commitment.status]):
+            path = STATUS_PATHS[commitment.status]
+            progress = commitment.progress if commitment.progress_method == ProgressMethod.MANUAL else None
+            steps = [None if progress is None else round(progress * (k + 1) / len(path)) for k in range(len(path))]
+            for k, status in enumerate(path):
                 by_url = rng.random() < 0.7
-                progress = commitment.progress
+                moves = k == 0 or status != path[k - 1] or steps[k] != steps[k - 1]
                 yield ProgressUpdate(
                     commitment=commitment,
                     date=min(begin + (AS_OF - begin) * (k + 1) / 6 + days(rng.randint(0, 20)), AS_OF),
@@ -476,8 +482,8 @@ def seed_updates(rng, commitments):
                     source_document=None if by_url else commitment.source,
                     source_kind=rng.choice(SourceKind.values),
                     status=status,
-                    progress=None if progress is None else round(progress * (k + 1) / 5),
-                    public=rng.random() < 0.85,
+                    progress=steps[k],
+                    public=moves or rng.random() < 0.85,
                 )
 
     return insert(ProgressUpdate, rows())

@@ -6,9 +6,13 @@ import sqlite3
 
 from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
+
+from . import services
 
 FORMAT = "commitment-tracker-backup"
 FORMAT_VERSION = 1
@@ -78,6 +82,11 @@ def read_backup(stream):
         raise BackupError(
             f"backup format version {snapshot.get('version')} is not supported (expected {FORMAT_VERSION})."
         )
+    migrations, objects = snapshot.get("migrations"), snapshot.get("objects")
+    if not isinstance(migrations, dict) or not all(isinstance(v, str) for v in migrations.values()):
+        raise BackupError("the backup's 'migrations' must map each app to its latest migration's name.")
+    if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
+        raise BackupError("the backup's 'objects' must be a list of rows.")
     here = latest_migrations()
     behind = {app: name for app, name in snapshot["migrations"].items() if here.get(app, "") < name}
     if behind:
@@ -95,10 +104,17 @@ def restore_backup(snapshot):
     ]
     if occupied:
         raise BackupError(f"restore needs an empty database, but it has rows in: {', '.join(occupied)}.")
-    count = 0
-    for item in serializers.deserialize("python", snapshot["objects"], handle_forward_references=True):
-        item.save()
-        count += 1
+    # Read as they are saved: a row may name by natural key a row saved before it.
+    rows = serializers.deserialize("python", snapshot["objects"], handle_forward_references=True)
+    try:
+        count = services.restore(rows)
+    except (DeserializationError, TypeError, ValueError, KeyError, AttributeError, LookupError) as error:
+        raise BackupError(f"the backup's rows cannot be read: {error}") from error
+    except ValidationError as error:
+        problems = "\n".join(f"  - {message}" for message in error.messages[:50])
+        raise BackupError(f"the backup holds rows that break the tracker's rules:\n{problems}") from error
+    except (IntegrityError, DatabaseError) as error:
+        raise BackupError(f"the backup's rows do not fit the database: {error}") from error
     reset_sequences()
     return count
 

@@ -99,7 +99,6 @@ COMMITMENT_KEYS |= translation_keys("title", "summary")
 INDICATOR_KEYS |= translation_keys("name", "unit")
 
 
-
 class _NoAliasLoader(yaml.SafeLoader):
     """YAML without aliases: a few bytes of `*alias` can expand to gigabytes (the "billion laughs")."""
 

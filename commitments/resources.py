@@ -194,7 +194,6 @@ class MilestoneResource(StrictResource):
         fields = ["commitment", *translation_columns("title"), "due_date", "completed_date", "order"]
 
 
-
 class IndicatorResource(StrictResource):
     commitment = related("commitment", Commitment)
 

@@ -48,9 +48,7 @@ def setup():
 def attempt(writer, number, commitment):
     """One write with the version read before it: a progress update, or now and then a publish toggle."""
     if number % 4 == 3:
-        services.set_published(
-            [commitment], not commitment.published, user=None, expected_version=commitment.version
-        )
+        services.set_published([commitment], not commitment.published, user=None, expected_version=commitment.version)
         return f"publish {writer}/{number}"
     text = f"writer {writer} update {number}"
     services.record_progress(

@@ -129,7 +129,7 @@ def test_restore_refuses_a_database_with_data(data, tmp_path):
         ('{"format": "something-else"}', "not a backup file of this application"),
         ('{"format": "commitment-tracker-backup", "version": 99}', "format version 99 is not supported"),
         (
-            '{"format": "commitment-tracker-backup", "version": 1, "migrations": {"commitments": "9999_future"}}',
+            '{"format": "commitment-tracker-backup", "version": 1, "migrations": {"commitments": "9999_future"}, "objects": []}',
             "needs newer migrations",
         ),
     ],

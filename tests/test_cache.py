@@ -114,7 +114,8 @@ def test_publishing_and_unpublishing_invalidates(client, catalogue, editor):
     detail = reverse("commitments:commitment_detail", args=[KKH])
     assert client.get(detail).status_code == 200
     client.force_login(editor)
-    client.post(reverse("commitments:staff_publish", args=[KKH]), {"published": "0"})
+    version = Commitment.objects.get(slug=KKH).version
+    client.post(reverse("commitments:staff_publish", args=[KKH]), {"published": "0", "version": version})
     client.logout()
     assert client.get(detail).status_code == 404
     assert KKH.encode() not in client.get(reverse("commitments:api-commitment-list")).content

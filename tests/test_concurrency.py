@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from commitments import services
-from commitments.models import Commitment, ProgressUpdate
+from commitments.models import ProgressUpdate
 from commitments.vocabulary import Status
 
 from .factories import CommitmentFactory, MilestoneFactory, UserFactory

@@ -76,7 +76,9 @@ class CommitmentDetailView(DetailView):
         return Commitment.objects.published().with_public_record()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(today=timezone.localdate(), timeline=status_timeline(self.object.public_updates), **kwargs)
+        return super().get_context_data(
+            today=timezone.localdate(), timeline=status_timeline(self.object.public_updates), **kwargs
+        )
 
 
 class PillarListView(ListView):

@@ -6,7 +6,7 @@ CATALOGUE := commitments/catalogue/2025-02-21-china-pakistan-all-weather-partner
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format install install-dev catalogue audit bench
+.PHONY: run serve test test-fast lint format install install-dev catalogue audit bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,7 @@ format: install-dev
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# While working: lint and the quick tests, without the browser and the multi-process tests that `make test` runs.
+test-fast: lint
+	$(BIN)/pytest -m "not browser and not slow"

@@ -151,6 +151,7 @@ def count_rows(database_url, sql):
         return pg.execute(sql).fetchone()[0]
 
 
+@pytest.mark.slow
 def test_concurrent_writer_processes_lose_nothing(scratch_database):
     migrate = run(scratch_database, "manage.py", "migrate", "--noinput")
     assert migrate.returncode == 0, migrate.stderr

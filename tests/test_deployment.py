@@ -143,6 +143,7 @@ def shared_services(tmp_path):
         pg.execute("DROP DATABASE IF EXISTS tracker_multi WITH (FORCE)")
 
 
+@pytest.mark.slow
 def test_two_app_servers_share_postgres_and_redis(shared_services):
     servers, bases = [], []
     try:

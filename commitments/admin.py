@@ -150,6 +150,8 @@ class PartAdminMixin(ServiceWritesMixin):
     form = VersionCheckedForm
 
     def save_through_services(self, request, form, parts, deleted):
+        if isinstance(form.instance, ProgressUpdate) and form.instance.pk is None and not form.instance.author_id:
+            form.instance.author = request.user
         expected = form.cleaned_data.get("expected_version")
         services.save_part(form.instance, user=request.user, expected_version=expected, parts=parts, deleted=deleted)
 

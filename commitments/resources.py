@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, CharField, IntegerField, TextField, Value, When
 from import_export import fields, resources, widgets
 
-from . import cache, services
+from . import services
 from .exports import unescape_formula
 from .models import (
     Commitment,
@@ -39,12 +39,20 @@ class SlugWidget(widgets.ForeignKeyWidget):
 
     def __init__(self, model, field="slug"):
         super().__init__(model, field=field)
+        self.found = {}
 
     def clean(self, value, row=None, **kwargs):
+        # A file names the same few rows many times: each is looked up once per import (`forget`).
+        if value in self.found:
+            return self.found[value]
         try:
-            return super().clean(value, row=row, **kwargs)
+            self.found[value] = super().clean(value, row=row, **kwargs)
         except self.model.DoesNotExist:
             raise ValueError(f"no {self.model._meta.verbose_name} with {self.field} '{value}'") from None
+        return self.found[value]
+
+    def forget(self):
+        self.found = {}
 
 
 def related(column, model, field="slug", attribute=None):
@@ -56,7 +64,8 @@ class StrictResource(resources.ModelResource):
 
     class Meta:
         abstract = True
-        clean_model_instances = True
+        # Every row is validated by the services layer as it is saved (`save_instance`), once.
+        clean_model_instances = False
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
@@ -69,6 +78,10 @@ class StrictResource(resources.ModelResource):
         return super().widget_from_django_field(django_field, default)
 
     def before_import(self, dataset, **kwargs):
+        self.first_row_of_key = {}
+        for field in self.get_import_fields():
+            if isinstance(field.widget, SlugWidget):
+                field.widget.forget()
         expected = [field.column_name for field in self.get_import_fields()]
         headers = [header.strip() if isinstance(header, str) else header for header in dataset.headers or []]
         missing = [column for column in expected if column not in headers]
@@ -82,12 +95,12 @@ class StrictResource(resources.ModelResource):
             raise ValueError(
                 f"The file's columns do not match ({'; '.join(problems)}). Expected: {', '.join(expected)}."
             )
-        self.first_row_of_key = {}
 
-    def import_data(self, dataset, dry_run=False, **kwargs):
-        # One cache bump for the whole file, once it is written; a preview changes nothing.
-        with cache.collecting(enabled=not dry_run):
-            return super().import_data(dataset, dry_run=dry_run, **kwargs)
+    def import_data_inner(self, dataset, dry_run, *args, **kwargs):
+        # The whole file is one write: derived figures brought in line and the cache bumped once, at its end,
+        # inside the import's transaction (which a preview rolls back).
+        with services.write(invalidate=not dry_run):
+            return super().import_data_inner(dataset, dry_run, *args, **kwargs)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         self.before_save_instance(instance, row, **kwargs)
@@ -229,6 +242,10 @@ class ProgressUpdateResource(StrictResource):
             "commitment", "date", *translation_columns("text"), "source_url", "source_document", "source_kind",
             "status", "progress", "public", "author",
         ]  # fmt: skip
+
+    def filter_export(self, queryset, **kwargs):
+        # Oldest first, so that a file imports back in the order its rules read the timeline.
+        return queryset.order_by("date", "created", "pk")
 
 
 # In the order a whole dataset is exported and imported back.

@@ -15,6 +15,7 @@ Admin forms, inlines and actions, the admin CSV/XLSX import, the staff forms, `i
 No model `save()` and no signal has effects on other rows: the effects are here, in one place.
 """
 
+import threading
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
@@ -30,11 +31,35 @@ PARTS = (Milestone, Indicator, Measurement, ProgressUpdate)
 SHARED = (SourceDocument, Pillar, Theme)
 
 
+_pending = threading.local()
+
+
 @contextmanager
 def write(*, invalidate=True):
-    """One transaction for a whole change. Writes nested in it share it and its cache bump."""
+    """One transaction for a whole change. Writes nested in it share it; the derived figures of the
+    commitments they touched are brought in line once, at its end, and then the cache is bumped once."""
+    outermost = getattr(_pending, "settle", None) is None
     with transaction.atomic(), cache.collecting(enabled=invalidate):
-        yield
+        if not outermost:
+            yield
+            return
+        # What this write has already done once, so that a file of many rows costs little more per row.
+        _pending.settle, _pending.locked, _pending.bumped, _pending.touched = {}, set(), set(), set()
+        try:
+            yield
+            while _pending.settle:
+                touched, _pending.settle = _pending.settle, {}
+                for user in {id(user): user for user in touched.values()}.values():
+                    _settle([pk for pk, by in touched.items() if by is user], user)
+        finally:
+            _pending.settle = None
+
+
+def _settle_later(ids, user):
+    """Mark commitments whose derived figures the current write must bring in line before it ends."""
+    for pk in ids:
+        if pk:
+            _pending.settle[pk] = user
 
 
 # --- Commitments --------------------------------------------------------------------------------------------
@@ -59,7 +84,7 @@ def save_commitment(commitment, *, user, expected_version=None, parts=(), delete
         commitment.full_clean()
         _save(commitment, user)
         _save_parts(parts, deleted, user)
-        _settle({commitment.pk, previous.get("parent_id")}, user)
+        _settle_later({commitment.pk, previous.get("parent_id")}, user)
         _touch_commitments(commitment.pk, previous.get("parent_id"), slugs=[previous.get("slug")])
     return commitment
 
@@ -72,7 +97,7 @@ def delete_commitment(commitment, *, user):
         # Its children's pages link to it: mark them before SET_NULL forgets whose children they were.
         _touch_commitments(commitment.pk, *children)
         _delete(commitment, user)
-        _settle({parent_id}, user)
+        _settle_later({parent_id}, user)
         _touch_commitments(parent_id, slugs=[slug])
 
 
@@ -88,7 +113,7 @@ def set_published(commitments, published, *, user, expected_version=None):
             current.version += 1
             _save(current, user, update_fields=["published", "version", "updated"])
             # A parent counts only the children the public can see once it is published itself.
-            _settle({current.pk, current.parent_id}, user)
+            _settle_later({current.pk, current.parent_id}, user)
             _touch_commitments(current.pk)
             changed += 1
     return changed
@@ -109,8 +134,6 @@ def save_part(part, *, user, expected_version=None, parts=(), deleted=()):
             _required(expected_version)
         owners = {owner_id(part), opened} - {None}
         _lock_owners(owners, opened, expected_version)
-        if isinstance(part, ProgressUpdate) and part.author_id is None and part.pk is None:
-            part.author = user
         part.full_clean()
         _save(part, user)
         _save_parts(parts, deleted, user)
@@ -253,15 +276,22 @@ def owner_id(part):
 
 
 def _lock_owners(owner_ids, checked_id, expected_version):
-    """Lock the commitments a part belongs to, in a fixed order; check the one its editor opened."""
+    """Lock the commitments a part belongs to, in a fixed order; check the one its editor opened.
+    A commitment this write has locked already stays locked until it ends."""
     for pk in sorted(owner_ids):
-        lock_current(pk, expected_version if pk == checked_id else None)
+        expected = expected_version if pk == checked_id else None
+        if pk in _pending.locked and expected is None:
+            continue
+        lock_current(pk, expected)
+        _pending.locked.add(pk)
 
 
 def _after_parts(owner_ids, user):
     # What the commitment's page shows has changed: a form opened before this write is now stale.
-    Commitment.objects.filter(pk__in=owner_ids).update(version=F("version") + 1)
-    _settle(owner_ids, user)
+    fresh = set(owner_ids) - _pending.bumped
+    Commitment.objects.filter(pk__in=fresh).update(version=F("version") + 1)
+    _pending.bumped |= fresh
+    _settle_later(owner_ids, user)
     _touch_commitments(*owner_ids)
 
 
@@ -299,9 +329,10 @@ def _with_ancestors(ids):
 
 def _touch_commitments(*ids, slugs=()):
     """The lists, and the pages of these commitments, of their parents and of their children."""
-    ids = [pk for pk in ids if pk]
+    ids = [pk for pk in ids if pk and pk not in _pending.touched]
+    _pending.touched.update(ids)
     related = Commitment.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(children__pk__in=ids))
-    shown = {*related.values_list("slug", flat=True), *(slug for slug in slugs if slug)}
+    shown = {*(related.values_list("slug", flat=True) if ids else []), *(slug for slug in slugs if slug)}
     cache.touch(cache.SITE, *(cache.commitment_scope(slug) for slug in shown))
 
 
@@ -355,7 +386,7 @@ def restore(rows):
         for source in SourceDocument.objects.all():
             _relocate_quotes(source)
         commitments = list(Commitment.objects.values_list("pk", flat=True))
-        _settle(commitments, None)
+        _settle_later(commitments, None)
         _touch_commitments(*commitments)
         cache.touch(cache.COMMITMENTS)
     return len(saved)

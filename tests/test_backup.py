@@ -129,7 +129,8 @@ def test_restore_refuses_a_database_with_data(data, tmp_path):
         ('{"format": "something-else"}', "not a backup file of this application"),
         ('{"format": "commitment-tracker-backup", "version": 99}', "format version 99 is not supported"),
         (
-            '{"format": "commitment-tracker-backup", "version": 1, "migrations": {"commitments": "9999_future"}, "objects": []}',
+            '{"format": "commitment-tracker-backup", "version": 1, '
+            '"migrations": {"commitments": "9999_future"}, "objects": []}',
             "needs newer migrations",
         ),
     ],
@@ -140,6 +141,52 @@ def test_restore_refuses_bad_files(tmp_path, content, message):
     with pytest.raises(CommandError, match=message):
         call_command("restore", str(path))
     assert Commitment.objects.count() == 0
+
+
+def backup_of_one_commitment(tmp_path):
+    CommitmentFactory(slug="road", status=Status.PLANNED)
+    path = tmp_path / "backup.json"
+    call_command("backup", str(path), stdout=open(tmp_path / "out", "w"))  # noqa: SIM115
+    snapshot = json.loads(path.read_text(encoding="utf-8"))
+    for model in reversed(backed_up_models()):
+        if model is not Group:
+            model._default_manager.all().delete()
+    return path, snapshot
+
+
+def rows_of(snapshot, model):
+    return [row for row in snapshot["objects"] if row["model"] == model]
+
+
+@pytest.mark.parametrize(
+    "corrupt, message",
+    [
+        (
+            lambda s: rows_of(s, "commitments.commitment")[0]["fields"].update(quote="Not in the source."),
+            "word for word",
+        ),
+        (lambda s: rows_of(s, "commitments.commitment")[0].update(fields=3), "cannot be read"),
+        (lambda s: s["objects"].append({"model": "commitments.nothing", "fields": {}}), "cannot be read"),
+        (lambda s: rows_of(s, "commitments.progressupdate")[0]["fields"].update(progress=400), "update_progress_0_100"),
+        (lambda s: s.update(objects={"a": 1}), "must be a list of rows"),
+    ],
+)
+def test_restore_checks_every_row_with_the_rules_of_every_write_path(tmp_path, corrupt, message):
+    path, snapshot = backup_of_one_commitment(tmp_path)
+    corrupt(snapshot)
+    path.write_text(json.dumps(snapshot), encoding="utf-8")
+    with pytest.raises(CommandError, match=message) as error:
+        call_command("restore", str(path))
+    assert "Traceback" not in str(error.value)
+    assert Commitment.objects.count() == 0
+
+
+def test_restore_takes_status_and_progress_from_the_timeline(tmp_path):
+    path, snapshot = backup_of_one_commitment(tmp_path)
+    rows_of(snapshot, "commitments.commitment")[0]["fields"].update(status="stalled", progress=100)
+    path.write_text(json.dumps(snapshot), encoding="utf-8")
+    call_command("restore", str(path), stdout=open(tmp_path / "out", "w"))  # noqa: SIM115
+    assert Commitment.objects.get(slug="road").status == Status.PLANNED
 
 
 def test_sqlite_copy_uses_the_online_backup_api(data, tmp_path):

@@ -89,7 +89,9 @@ def dataset(catalogue, administrator):
     kkh.internal_notes = '=HYPERLINK("http://evil.example","click")'
     kkh.save()
     CommitmentFactory(slug="a-draft", published=False, source=kkh.source, pillar=kkh.pillar, quote=kkh.quote)
-    ProgressUpdateFactory(commitment=kkh, public=False, text="+internal only", author=administrator)
+    ProgressUpdateFactory(
+        commitment=kkh, status=kkh.status, progress=None, public=False, text="+internal only", author=administrator
+    )
 
 
 def test_export_then_import_into_an_empty_database_gives_the_same_data(admin_client, dataset):
@@ -154,7 +156,7 @@ def replace_in_row(slug, old, new):
     "edit, message",
     [
         (
-            replace_in_row("kkh-phase-ii-realignment", "in_progress", "finished"),
+            replace_in_row("kkh-phase-ii-realignment", "infrastructure", "finished"),
             "Value &#x27;finished&#x27; is not a valid choice.",
         ),
         (replace_in_row("ml1-railway-upgrade", "practical", "nowhere"), "no pillar with slug"),

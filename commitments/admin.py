@@ -1,9 +1,7 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Max
 from django.shortcuts import redirect
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +17,7 @@ from .concurrency import StaleEdit, lock_current
 from .exports import SafeCSV, SafeXLSX
 from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
 from .services import owner_id
+from .uploads import check_upload
 
 admin.site.site_header = _("Commitment tracker administration")
 admin.site.site_title = _("Commitment tracker")
@@ -28,11 +27,7 @@ admin.site.index_title = _("Data entry")
 class LimitedImportForm(ImportForm):
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s; the largest accepted is %(limit)s. Split it into smaller files.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
-            )
+        check_upload(upload)
         return upload
 
 
@@ -40,6 +35,7 @@ class StrictImportExportMixin(ImportExportMixin):
     """CSV and XLSX import with a preview; any invalid row, at preview or at confirm, writes nothing."""
 
     import_form_class = LimitedImportForm
+    import_template_name = "admin/commitments/import.html"
     from_encoding = "utf-8-sig"
 
     @property

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import Commitment, DigestMark, Milestone
@@ -46,8 +46,13 @@ def digest_for(user, since):
 
 
 def send_digests(now=None):
-    """Send each follower one email covering everything since their last digest; return how many were sent."""
-    now = now or timezone.now()
+    """Send each follower one email covering everything since their last digest; return how many were sent.
+    Written in the site's default language, whatever language the calling process last served."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _send_digests(now or timezone.now())
+
+
+def _send_digests(now):
     sent = 0
     for user in get_user_model().objects.filter(follows__isnull=False, is_active=True).distinct():
         mark = DigestMark.objects.filter(user=user).first()

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils import translation
 
 from commitments.roles import ADMINISTRATORS, EDITORS, VIEWERS
 
@@ -24,6 +25,8 @@ CATALOGUE = (
 def test_settings(settings):
     """Tests render templates without running collectstatic first, and hash passwords quickly."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A request to /ur/ leaves Urdu active in this process; every test starts in the default language.
+    translation.activate(settings.LANGUAGE_CODE)
     # Each test starts its cache version counters afresh, so no page may survive from another test.
     cache.clear()
     settings.STORAGES = {

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commitments.digest import send_digests
 from commitments.models import DigestMark, Follow
@@ -102,3 +102,13 @@ def test_send_digest_command(follower, mailoutbox, capsys):
     call_command("send_digest")
     assert "Sent 1 digest email(s)." in capsys.readouterr().out
     assert len(mailoutbox) == 1
+
+
+def test_digest_is_written_in_the_default_language_whatever_the_process_served_last(follower, mailoutbox):
+    commitment = CommitmentFactory(status=Status.PLANNED)
+    Follow.objects.create(user=follower, commitment=commitment)
+    DigestMark.objects.create(user=follower, sent_at=timezone.now())
+    move(commitment, Status.CANCELLED, None)
+    translation.activate("ur")  # as a request to /ur/ leaves it
+    send_digests()
+    assert mailoutbox[0].subject.startswith("Commitment tracker:")

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -215,9 +216,53 @@ def test_confirm_step_rolls_back_when_data_became_invalid(admin_client, dataset)
 def test_bad_files_get_a_clear_message_and_write_nothing(admin_client, dataset, content, message):
     before = row_counts()
     response = admin_preview(admin_client, "commitment", content)
+    page = response.content.decode()
+    assert message in page
+    assert "Traceback" not in page and "first_row_of_key" not in page
+    assert response.context.get("confirm_form") is None
+    assert row_counts() == before
+
+
+def milestone_sheet(rows, padding=0):
+    """An XLSX file of milestone rows, with `padding` bytes of zeros that compress to almost nothing."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["commitment", "title_en", "title_ur", "title_zh_hans", "due_date", "completed_date", "order"])
+    for n in range(rows):
+        sheet.append(["kkh-phase-ii-realignment", f"Step {n}", "", "", "2026-01-01", "", n])
+    stream = io.BytesIO()
+    book.save(stream)
+    if padding:
+        with zipfile.ZipFile(stream, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/media/padding.bin", b"\0" * padding)
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content, name, file_format, message",
+    [
+        (milestone_sheet(3, padding=3 * 1024 * 1024), "bomb.xlsx", XLSX, "The spreadsheet expands to 3.0"),
+        (milestone_sheet(30), "long.xlsx", XLSX, "The file has 30 rows; the most accepted at once is 20."),
+        (b"commitment,title_en\n" + b"kkh,x\n" * 30, "long.csv", CSV, "The file has 30 rows"),
+    ],
+)
+def test_files_over_the_documented_limits_are_refused_before_they_are_read(
+    admin_client, dataset, settings, content, name, file_format, message
+):
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 1024 * 1024
+    settings.IMPORT_MAX_ROWS = 20
+    before = row_counts()
+    response = admin_preview(admin_client, "milestone", content, name=name, file_format=file_format)
     assert message in response.content.decode()
     assert response.context.get("confirm_form") is None
     assert row_counts() == before
+
+
+def test_a_file_within_the_limits_imports(admin_client, dataset, settings):
+    settings.IMPORT_MAX_ROWS = 20
+    response = admin_import(admin_client, "milestone", milestone_sheet(20), name="ok.xlsx", file_format=XLSX)
+    assert response.status_code == 302
+    assert Milestone.objects.filter(title__startswith="Step ").count() == 20
 
 
 def test_viewer_cannot_import(client, viewer):

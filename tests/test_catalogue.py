@@ -237,3 +237,63 @@ def test_a_next_statement_loads_the_same_way(tmp_path, catalogue):
     call_command("import_catalogue", str(path), stdout=io.StringIO())
     assert SourceDocument.objects.count() == 2
     assert Commitment.objects.get(slug="two-border-markets").source.slug == "2025-06-01-joint-statement"
+
+
+def write_catalogue(folder, text_file="statement.txt", extra=""):
+    (folder / "statement.txt").write_text("Pakistan will open two new border markets this year.", encoding="utf-8")
+    path = folder / "statement.yaml"
+    path.write_text(
+        "source: {slug: hostile, title: Hostile, date: 2025-06-01, speaker: Someone, kind: speech, "
+        f"text_file: '{text_file}'}}\n{extra}",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("text_file", ["/etc/passwd", "../../../etc/hostname", "/proc/self/environ", "sub/../x"])
+def test_a_source_text_outside_the_catalogues_folder_is_refused(tmp_path, text_file):
+    with pytest.raises(CatalogueError, match="text_file") as error:
+        read_catalogue(write_catalogue(tmp_path, text_file))
+    assert "root:" not in str(error.value)
+    assert not SourceDocument.objects.exists()
+
+
+def test_a_link_leading_out_of_the_folder_is_refused(tmp_path):
+    (tmp_path / "escape.txt").symlink_to("/etc/hostname")
+    with pytest.raises(CatalogueError, match="leads outside the catalogue's folder"):
+        read_catalogue(write_catalogue(tmp_path, "escape.txt"))
+
+
+def test_files_over_the_size_limit_are_refused_before_parsing(tmp_path, settings):
+    settings.CATALOGUE_MAX_BYTES = 1000
+    path = write_catalogue(tmp_path, extra="commitments: []\n" + "# padding\n" * 200)
+    with pytest.raises(CatalogueError, match="the largest accepted is 1000"):
+        read_catalogue(path)
+    path = write_catalogue(tmp_path)
+    (tmp_path / "statement.txt").write_text("x" * 2000, encoding="utf-8")
+    with pytest.raises(CatalogueError, match="source: text_file: the file is"):
+        read_catalogue(path)
+
+
+def test_yaml_aliases_are_refused(tmp_path):
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n'
+    with pytest.raises(CatalogueError, match="aliases"):
+        read_catalogue(write_catalogue(tmp_path, extra=bomb))
+
+
+def test_a_field_of_the_wrong_type_is_named_with_its_entry(tmp_path):
+    extra = (
+        "commitments:\n  - {slug: [a, list], title: T, pillar: practical, party: both, kind: trade, "
+        "quote: 'Pakistan will open two new border markets this year.'}\n"
+    )
+    with pytest.raises(CatalogueError, match=r"commitments\[0\] \(\['a', 'list'\]\): slug: must be a single value"):
+        import_catalogue(data=read_catalogue(write_catalogue(tmp_path, extra=extra)))
+
+
+def test_commitments_are_drafts_unless_the_file_publishes_them(catalogue, tmp_path):
+    extra = (
+        "commitments:\n  - {slug: border-markets, title: Border markets, pillar: practical, party: pakistan, "
+        "kind: trade, quote: 'Pakistan will open two new border markets this year.'}\n"
+    )
+    import_catalogue(data=read_catalogue(write_catalogue(tmp_path, extra=extra)))
+    assert Commitment.objects.get(slug="border-markets").published is False

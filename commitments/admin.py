@@ -1,8 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Max
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -11,11 +15,21 @@ from import_export.forms import ImportForm
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import resources, services
+from . import import_jobs, resources, services
 from .admin_guard import ChangelistGuardMixin
 from .concurrency import StaleEdit, lock_current
 from .exports import SafeCSV, SafeXLSX
-from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
+from .models import (
+    Commitment,
+    ImportJob,
+    Indicator,
+    Measurement,
+    Milestone,
+    Pillar,
+    ProgressUpdate,
+    SourceDocument,
+    Theme,
+)
 from .services import owner_id
 from .uploads import check_upload
 
@@ -27,7 +41,7 @@ admin.site.index_title = _("Data entry")
 class LimitedImportForm(ImportForm):
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        check_upload(upload)
+        upload.rows = check_upload(upload) - 1  # less the header
         return upload
 
 
@@ -41,6 +55,61 @@ class StrictImportExportMixin(ImportExportMixin):
     @property
     def formats(self):
         return [SafeCSV, SafeXLSX]
+
+    def import_action(self, request, **kwargs):
+        """A file of more rows than a request can handle in time is previewed by an import job."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid() and form.cleaned_data["import_file"].rows > settings.IMPORT_BACKGROUND_ROWS:
+                upload = form.cleaned_data["import_file"]
+                job = ImportJob.objects.create(
+                    user=request.user,
+                    model=self.model._meta.label_lower,
+                    file_name=upload.name,
+                    file_format=int(form.cleaned_data["format"]),
+                    data=upload.read(),
+                    rows=upload.rows,
+                )
+                return self.run_import_job(request, job)
+        return super().import_action(request, **kwargs)
+
+    def run_import_job(self, request, job):
+        import_format = self.get_import_formats()[job.file_format]()
+        if not import_format.is_binary():
+            import_format.encoding = self.from_encoding
+        import_jobs.start(job, self.get_import_resource_classes(request)[0], import_format)
+        return redirect(f"admin:{job.model.replace('.', '_')}_import_job", job_pk=job.pk)
+
+    def get_urls(self):
+        name = "{}_{}_import_job".format(*self.get_model_info())
+        view = self.admin_site.admin_view(self.import_job_view)
+        return [path("import/jobs/<int:job_pk>/", view, name=name), *super().get_urls()]
+
+    def import_job_view(self, request, job_pk):
+        """An import job's progress and outcome; confirming a clean preview starts the import."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(ImportJob, pk=job_pk, user=request.user, model=self.model._meta.label_lower)
+        if request.method == "POST":
+            with transaction.atomic():
+                job = ImportJob.objects.select_for_update().get(pk=job.pk)
+                if job.state != ImportJob.State.PREVIEWED:
+                    messages.error(request, _("Only a preview without problems can be imported, once."))
+                    return redirect(request.path)
+                job.state = ImportJob.State.CONFIRMED
+                job.save(update_fields=["state"])
+                job.pk, job.dry_run, job.state, job.finished = None, False, ImportJob.State.RUNNING, None
+                job.save()
+            return self.run_import_job(request, job)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import"),
+            "opts": self.model._meta,
+            "job": job,
+            "done": import_jobs.rows_done(job),
+            "stalled": import_jobs.stalled(job),
+        }
+        return TemplateResponse(request, "admin/commitments/import_job.html", context)
 
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}

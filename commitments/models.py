@@ -748,3 +748,39 @@ class ImportedValues(models.Model):
 
     def __str__(self):
         return f"{self.catalogue}: {self.model} {self.key}"
+
+
+class ImportJob(models.Model):
+    """A large admin import file, previewed and then imported outside the request that sent it.
+
+    Its progress is kept in the cache while it runs (the database transaction that writes the rows
+    shows nothing to others until it ends); its outcome is kept here.
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        PREVIEWED = "previewed", _("Previewed: ready to import")
+        CONFIRMED = "confirmed", _("Confirmed: imported by a new job")
+        REJECTED = "rejected", _("Rejected: nothing was written")
+        DONE = "done", _("Imported")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("user"))
+    model = models.CharField(_("model"), max_length=100)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.PositiveSmallIntegerField(_("format"))
+    data = models.BinaryField(_("file"))
+    rows = models.PositiveIntegerField(_("rows"))
+    dry_run = models.BooleanField(_("preview only"), default=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.RUNNING)
+    totals = models.JSONField(_("rows by outcome"), default=dict)
+    problems = models.JSONField(_("problems"), default=list)
+    created = models.DateTimeField(_("started"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"

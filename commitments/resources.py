@@ -9,12 +9,14 @@ exported for reading; they change only through update rows, each dated and sourc
 """
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Case, CharField, IntegerField, TextField, Value, When
 from import_export import fields, resources, widgets
 
 from . import services
 from .exports import unescape_formula
+from .import_jobs import PROGRESS_EVERY
 from .models import (
     Commitment,
     Indicator,
@@ -101,6 +103,13 @@ class StrictResource(resources.ModelResource):
         # inside the import's transaction (which a preview rolls back).
         with services.write(invalidate=not dry_run):
             return super().import_data_inner(dataset, dry_run, *args, **kwargs)
+
+    # Set by an import job (import_jobs.py): where this import reports how many rows it has done.
+    progress_key = None
+
+    def after_import_row(self, row, row_result, row_number=None, **kwargs):
+        if self.progress_key and row_number and row_number % PROGRESS_EVERY == 0:
+            cache.set(self.progress_key, row_number, timeout=24 * 60 * 60)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         self.before_save_instance(instance, row, **kwargs)

@@ -17,7 +17,8 @@ DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
 
 
 def check_upload(upload):
-    """Refuse a file over the size, uncompressed size or row limits, with the limit in the message."""
+    """Refuse a file over the size, uncompressed size or row limits, with the limit in the message;
+    return its number of rows, header included."""
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise ValidationError(
             _("The file is %(size)s; the largest accepted is %(limit)s. Split it into smaller files.")
@@ -32,6 +33,7 @@ def check_upload(upload):
             _("The file has %(rows)s rows; the most accepted at once is %(limit)s. Split it into smaller files.")
             % {"rows": f"{rows - 1:,}", "limit": f"{settings.IMPORT_MAX_ROWS:,}"}
         )
+    return rows
 
 
 def _spreadsheet_rows(upload):

@@ -182,6 +182,8 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # A spreadsheet is refused when its archive expands past this, or a file has more rows, before it is read.
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+# A file of more rows is previewed and imported by an import job, outside the request (import_jobs.py).
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)
 # A catalogue file, and the source text beside it, are refused above this size before they are parsed.
 CATALOGUE_MAX_BYTES = env.int("CATALOGUE_MAX_BYTES", default=2 * 1024 * 1024)
 

@@ -533,3 +533,12 @@ def test_an_import_preview_writes_nothing_and_leaves_the_cache(editor):
     commitment.refresh_from_db()
     assert commitment.progress == 0
     assert not Milestone.objects.filter(completed_date__isnull=False).exists()
+
+
+def test_feed_entries_are_dated_by_their_update(client, editor):
+    commitment = CommitmentFactory(status=Status.PLANNED)
+    client.force_login(editor)
+    post_progress(client, commitment, status="in_progress", date="2025-03-04", text="Started.")
+    client.logout()
+    feed = client.get(reverse("commitments:commitment_feed", args=[commitment.slug])).content.decode()
+    assert "<published>2025-03-04T00:00:00+00:00</published>" in feed

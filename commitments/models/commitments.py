@@ -1,0 +1,334 @@
+"""Commitments: what was promised, where it stands, and who may see it."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .. import geometry as geo
+from ..vocabulary import CommitmentKind, Party, ProgressMethod, Status
+from .common import PERCENT_VALIDATORS, translation_columns
+from .measures import Indicator
+from .sources import Pillar, SourceDocument, Theme
+from .timeline import ProgressUpdate
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: the one rule every public page, feed, export and API uses."""
+        return self.filter(published=True)
+
+    def drafts(self):
+        return self.filter(published=False)
+
+    def visible_to(self, user):
+        if user.has_perm("commitments.view_draft"):
+            return self.all()
+        return self.published()
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(target_date__lt=today).exclude(status__in=Status.finished())
+
+    def stale(self, days, today=None):
+        """Unfinished commitments with no progress update dated in the last `days` days."""
+        cutoff = (today or timezone.localdate()) - datetime.timedelta(days=days)
+        recent = ProgressUpdate.objects.filter(commitment=models.OuterRef("pk"), date__gte=cutoff)
+        return self.exclude(status__in=Status.finished()).exclude(models.Exists(recent))
+
+    def located(self):
+        """Commitments with a place on the map: a geometry, or a latitude and a longitude."""
+        return self.filter(Q(geometry__isnull=False) | Q(latitude__isnull=False, longitude__isnull=False))
+
+    def with_last_update(self):
+        return self.annotate(last_update=models.Max("updates__date"))
+
+    def for_listing(self):
+        # A source's full text is long; lists show only its title.
+        return self.select_related("pillar", "theme", "source").defer("source__text", "source__summary")
+
+    def with_public_record(self):
+        """Everything a public commitment page or API record shows, in a fixed number of queries."""
+        return self.select_related("pillar", "theme", "source", "parent").prefetch_related(
+            "milestones",
+            models.Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements")),
+            models.Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.public().select_related("source_document"),
+                to_attr="public_updates",
+            ),
+            models.Prefetch("children", queryset=Commitment.objects.published(), to_attr="published_children"),
+        )
+
+
+class Commitment(models.Model):
+    title = models.CharField(_("title"), max_length=200, help_text=_("A short name for what was promised."))
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("The commitment's address on the site; never reused.")
+    )
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("pillar"))
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        null=True,
+        blank=True,
+        verbose_name=_("theme"),
+        help_text=_("Optional; must belong to the chosen pillar."),
+    )
+    party = models.CharField(
+        _("responsible party"), max_length=20, choices=Party.choices, help_text=_("Who made the commitment.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CommitmentKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        null=True,
+        blank=True,
+        validators=PERCENT_VALIDATORS,
+        help_text=_("0 to 100. Leave empty when nobody knows. Computed when the progress rule is not manual."),
+    )
+    progress_method = models.CharField(
+        _("progress rule"),
+        max_length=20,
+        choices=ProgressMethod.choices,
+        default=ProgressMethod.MANUAL,
+        help_text=_("Where the progress figure comes from."),
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Place name, if any."))
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    geometry = models.JSONField(
+        _("geometry"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Where it is on the map, as GeoJSON with longitude first: a point, "
+            '{"type": "Point", "coordinates": [74.59, 35.49]}, or a route, '
+            '{"type": "LineString", "coordinates": [[72.92, 34.86], [73.29, 35.29], [74.59, 35.49]]}. '
+            "Leave empty to use the latitude and longitude as a point."
+        ),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True, help_text=_("When it was promised for."))
+    completion_date = models.DateField(
+        _("completion date"), null=True, blank=True, help_text=_("Required once the status is completed.")
+    )
+    source = models.ForeignKey(
+        SourceDocument, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("source document")
+    )
+    quote = models.TextField(
+        _("verbatim quote"),
+        help_text=_("Copied exactly from the source document's text; it is located there on save."),
+    )
+    quote_start = models.PositiveIntegerField(
+        _("quote position"), editable=False, default=0, help_text=_("Character offset of the quote in the source text.")
+    )
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Only published commitments are public.")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_commitments",
+        verbose_name=_("owner"),
+        help_text=_("The staff member who keeps this commitment up to date."),
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("What the commitment means, in plain words."))
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
+    last_verified = models.DateField(
+        _("last verified"), null=True, blank=True, help_text=_("When someone last checked the facts.")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent commitment"),
+        help_text=_("A broader pledge that this commitment helps carry out."),
+    )
+    weight = models.DecimalField(
+        _("weight in parent"),
+        max_digits=6,
+        decimal_places=2,
+        default=1,
+        help_text=_("How much this commitment counts towards its parent's progress."),
+    )
+    iati_identifier = models.CharField(_("IATI activity identifier"), max_length=100, blank=True)
+    aiddata_id = models.CharField(_("AidData record id"), max_length=50, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one on every change to the commitment or its parts; stale edits are refused."),
+    )
+
+    objects = CommitmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated", *translation_columns("title", "summary")])
+
+    class Meta:
+        ordering = ["pillar__order", "title"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        permissions = [
+            ("view_draft", _("Can see unpublished commitments and internal notes")),
+            ("publish_commitment", _("Can publish and unpublish commitments")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100),
+                name="commitment_progress_0_100",
+                violation_error_message=_("Progress must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(completion_date__gte=models.F("start_date")),
+                name="commitment_completion_after_start",
+                violation_error_message=_("The completion date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.COMPLETED) | Q(completion_date__isnull=False),
+                name="commitment_completed_has_date",
+                violation_error_message=_("A completed commitment needs a completion date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="commitment_weight_positive",
+                violation_error_message=_("The weight must be greater than zero."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("commitments:commitment_detail", args=[self.slug])
+
+    @property
+    def public_parent(self) -> "Commitment | None":
+        return self.parent if self.parent and self.parent.published else None
+
+    @property
+    def completed_on(self):
+        """The completion date readers and exports see: only a completed commitment has one."""
+        return self.completion_date if self.status == Status.COMPLETED else None
+
+    @property
+    def status_meaning(self):
+        return Status(self.status).meaning
+
+    def clean(self):
+        errors = {}
+        if self.theme_id and self.pillar_id and self.theme.pillar_id != self.pillar_id:
+            errors["theme"] = _("The theme “%(theme)s” belongs to another pillar.") % {"theme": self.theme.name}
+        if self.parent_id and self.pk and self.pk in self.parent.ancestor_ids(include_self=True):
+            errors["parent"] = _("A commitment cannot be part of itself, directly or through its parents.")
+        try:
+            geo.validate_geometry(self.geometry)
+        except ValidationError as error:
+            errors["geometry"] = error.messages
+        if self.source_id and self.quote:
+            try:
+                self.locate_quote()
+            except ValidationError as error:
+                errors["quote"] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
+    def locate_quote(self):
+        """Record where the quote stands in the source text; refuse a quote that is not there verbatim."""
+        position = self.source.text.find(self.quote)
+        if position < 0:
+            raise ValidationError(
+                _("The quote does not occur word for word in “%(source)s”. Copy it exactly from the source text."),
+                params={"source": self.source.title},
+            )
+        self.quote_start = position
+
+    def geometry_or_point(self):
+        """The GeoJSON geometry to draw: the geometry, or a Point at the latitude and longitude; None for neither."""
+        return geo.geometry_or_point(self.geometry, self.latitude, self.longitude)
+
+    @property
+    def quote_end(self):
+        return self.quote_start + len(self.quote)
+
+    def ancestor_ids(self, include_self=False):
+        ids, node = [], self if include_self else self.parent
+        while node is not None and node.pk not in ids:
+            ids.append(node.pk)
+            node = node.parent
+        return ids
+
+    def timeline_state(self):
+        """(status, progress, completion date) as the timeline of dated, sourced updates and the progress rule
+        give them: the latest update's status, the latest progress an update set (or the rule's), and for a
+        completed commitment the date it was completed unless an editor recorded a more precise one.
+        Reopening a completed commitment clears its completion date; a date given before the update that
+        completes it is kept for that update."""
+        updates = list(self.updates.order_by("-date", "-created").only("date", "status", "progress"))
+        latest = updates[0] if updates else None
+        status = latest.status if latest else Status.ANNOUNCED
+        if self.progress_method == ProgressMethod.MANUAL:
+            progress = next((u.progress for u in updates if u.progress is not None), None)
+        else:
+            progress = self.computed_progress()
+        completion_date = None if self.status == Status.COMPLETED else self.completion_date
+        if status == Status.COMPLETED:
+            completed_since = latest.date
+            for update in updates:
+                if update.status != Status.COMPLETED:
+                    break
+                completed_since = update.date
+            completion_date = self.completion_date or completed_since
+        return status, progress, completion_date
+
+    def computed_progress(self):
+        """The progress its rule gives, or None when the rule is manual or has nothing to count.
+
+        Children: the weighted average of their progress, a child without progress counting as 0. A published
+        commitment counts only its published children, so its figure never rests on what the public cannot see.
+        Milestones: the share of milestones completed.
+        """
+        if self.progress_method == ProgressMethod.CHILDREN:
+            children = self.children.all()
+            if self.published:
+                children = children.filter(published=True)
+            children = list(children)
+            total_weight = sum(child.weight for child in children)
+            if not total_weight:
+                return None
+            return round(sum(child.weight * (child.progress or 0) for child in children) / total_weight)
+        if self.progress_method == ProgressMethod.MILESTONES:
+            milestones = list(self.milestones.all())
+            if not milestones:
+                return None
+            return round(100 * sum(m.is_done for m in milestones) / len(milestones))
+        return None

@@ -1,0 +1,93 @@
+"""Source documents, and the pillars and themes that order what they promise."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..vocabulary import DocumentKind
+
+
+class SourceDocument(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    date = models.DateField(_("date"), help_text=_("The day the statement was made or published."))
+    speaker = models.CharField(
+        _("speaker or issuing body"),
+        max_length=200,
+        help_text=_("Who made the statement, as the source names them."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    url = models.URLField(_("URL"), max_length=500, blank=True, help_text=_("Where the original can be read."))
+    summary = models.TextField(_("summary"), blank=True)
+    text = models.TextField(
+        _("full text"),
+        help_text=_("The complete text, exactly as published. Commitment quotes are located in it."),
+    )
+
+    class Meta:
+        ordering = ["-date", "title"]
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%d %b %Y})"
+
+    def get_absolute_url(self):
+        return reverse("commitments:source_detail", args=[self.slug])
+
+    def clean(self):
+        """A changed text must still hold every quote taken from it, word for word (services relocate them).
+        `corrected_quotes` ({commitment slug: quote}) are quotes corrected in the same change."""
+        if self.pk is None:
+            return
+        corrected = getattr(self, "corrected_quotes", {})
+        lost = [
+            commitment.title
+            for commitment in self.commitments.only("slug", "title", "quote").order_by("title")
+            if corrected.get(commitment.slug, commitment.quote) not in self.text
+        ]
+        if lost:
+            raise ValidationError(
+                {
+                    "text": _(
+                        "These commitments quote words that are no longer in the text: %(titles)s. "
+                        "Keep their quotes word for word, or change the quotes first."
+                    )
+                    % {"titles": "; ".join(lost)}
+                }
+            )
+
+
+class Pillar(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("commitments:pillar_detail", args=[self.slug])
+
+
+class Theme(models.Model):
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="themes", verbose_name=_("pillar"))
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["pillar__order", "order", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return f"{self.pillar.name}: {self.name}"

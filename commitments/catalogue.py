@@ -252,7 +252,10 @@ class _Loader:
             self.problems.append(f"{label}: {', '.join(lookup)}: {' '.join(messages)}")
             return None
         if obj is None and record is not None:
-            self.report.kept.append(f"kept the editors' deletion of {key} (not created again).")
+            self.report.kept.append(
+                f"kept the editors' change or deletion of {key}: it is no longer as this file wrote it, "
+                "so it is not created again."
+            )
             return None
         created = obj is None
         obj = obj or model(**lookup)

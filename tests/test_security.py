@@ -199,3 +199,10 @@ def test_overlong_text_is_refused_by_the_form(client, editor):
 def test_unknown_slugs_are_404(client):
     for url in ["/commitments/nope/", "/pillars/nope/", "/sources/nope/", "/api/commitments/nope/", "/staff/nope/"]:
         assert client.get(url).status_code == 404, url
+
+
+def test_the_favicon_is_served_from_the_sites_root(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    assert b"".join(response.streaming_content if response.streaming else [response.content])[:4] == b"\0\0\1\0"

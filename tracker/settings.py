@@ -168,6 +168,8 @@ STORAGES = {
 }
 # Tests and `make run` serve files straight from the app folders.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=False)
+# Files browsers ask for at the site's root, such as /favicon.ico, served by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # A commitment with no progress update for this many days is listed as stale on the staff pages.
 STALE_AFTER_DAYS = env.int("STALE_AFTER_DAYS", default=90)

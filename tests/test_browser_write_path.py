@@ -1,0 +1,103 @@
+"""Browser test of an editor's journey through the one write path, in a real Chromium.
+
+The admin shows status and progress read-only with a link to record an update; the editor follows
+it, records a dated, sourced update on the staff page, and the public page shows the new status
+with its evidence. A large import file is previewed and imported by an import job. No page logs
+a console error (the Content-Security-Policy refuses inline script and style).
+"""
+
+import os
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # see tests/test_browser.py
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from commitments.models import Commitment, Milestone  # noqa: E402
+
+from .browser import CHROMIUM_ARGS, SCREENSHOTS, require_chromium  # noqa: E402
+from .factories import UserFactory  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-test-password"
+ML1 = "ml1-railway-upgrade"
+
+
+@pytest.fixture
+def page():
+    chromium = require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.console_errors = []
+        page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+        page.on("response", lambda response: response.status >= 400 and page.console_errors.append(response.url))
+        yield page
+        browser.close()
+
+
+def sign_in(page, site, username):
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_be_visible()
+
+
+def shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_editor_moves_a_status_only_by_recording_a_sourced_update(transactional_db, catalogue, live_server, page):
+    UserFactory(username="ed", password=PASSWORD, groups=["Editors"])
+    ml1 = Commitment.objects.get(slug=ML1)
+    sign_in(page, live_server.url, "ed")
+
+    page.goto(f"{live_server.url}/admin/commitments/commitment/{ml1.pk}/change/")
+    expect(page.locator(".fieldBox.field-status .readonly")).to_contain_text("In progress")
+    assert page.locator("select#id_status").count() == 0  # no way to set it here
+    shot(page, "admin-commitment-status-read-only")
+    page.get_by_role("link", name="Record a dated, sourced update").click()
+
+    form = page.locator("form.progress-form")
+    form.locator("#id_date").fill("2026-11-30")
+    form.locator("#id_text").fill("Financing talks stalled, the ministry said.")
+    form.locator("#id_source_url").fill("https://example.org/ml1-stalled")
+    form.locator("#id_source_kind").select_option("official_statement")
+    form.locator("#id_status").select_option("stalled")
+    form.locator("#id_progress").fill("10")
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_text("Progress recorded.")).to_be_visible()
+
+    page.goto(f"{live_server.url}/commitments/{ML1}/")
+    history = page.locator("ol.status-history")
+    expect(history).to_contain_text("Stalled (10%)")
+    expect(history.locator("time[datetime='2026-11-30']")).to_be_visible()
+    shot(page, "public-commitment-after-sourced-update")
+    assert page.console_errors == []
+
+
+def test_editor_imports_a_large_file_through_an_import_job(transactional_db, catalogue, live_server, page, settings):
+    settings.IMPORT_BACKGROUND_ROWS = 10
+    UserFactory(username="ed", password=PASSWORD, groups=["Editors"])
+    rows = "".join(f"{ML1},Section {n} surveyed,,,2027-01-01,,{n}\n" for n in range(30))
+    csv = "commitment,title_en,title_ur,title_zh_hans,due_date,completed_date,order\n" + rows
+    sign_in(page, live_server.url, "ed")
+
+    page.goto(f"{live_server.url}/admin/commitments/milestone/import/")
+    page.set_input_files("#id_import_file", {"name": "sections.csv", "mimeType": "text/csv", "buffer": csv.encode()})
+    page.select_option("#id_format", label="csv")
+    page.click("input[type=submit]")
+    confirm = page.get_by_role("button", name="Confirm import")
+    expect(confirm).to_be_visible(timeout=60_000)  # the page refreshes itself until the preview is done
+    assert not Milestone.objects.filter(title__startswith="Section ").exists()
+    shot(page, "admin-import-job-previewed")
+    confirm.click()
+    expect(page.get_by_role("link", name="Back to the list")).to_be_visible(timeout=60_000)
+    assert Milestone.objects.filter(title__startswith="Section ").count() == 30
+    assert page.console_errors == []

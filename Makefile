@@ -56,10 +56,14 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The tests run in one process per core (pytest-xdist), each with a test database of its own;
+# a test module stays in one process, so its fixtures are built once.
+PYTEST := $(BIN)/pytest --numprocesses auto --dist loadscope
+
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(PYTEST)
 
 # While working: lint and the quick tests, without the browser and the multi-process tests that `make test` runs.
 test-fast: lint
-	$(BIN)/pytest -m "not browser and not slow"
+	$(PYTEST) -m "not browser and not slow"

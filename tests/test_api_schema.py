@@ -28,15 +28,27 @@ def keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
-@pytest.mark.django_db
-@schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_openapi_description(case):
+def conforms(case):
     # Two checks do not fit filters that work like the HTML form: pillar and theme slugs come from the
     # database, so the description cannot list them (an unknown slug is refused with 400), and an
     # empty value means "no filter", as the form sends it. Every other check runs: no server error,
     # only documented status codes, and every response body matching its schema.
     case.call_and_validate(excluded_checks=[positive_data_acceptance, negative_data_rejection])
+
+
+# One test per endpoint, so that each has a test id of its own (a parallel run schedules by id).
+@pytest.mark.django_db
+@schema.include(path="/api/commitments/").parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_the_list_conforms_to_its_openapi_description(case):
+    conforms(case)
+
+
+@pytest.mark.django_db
+@schema.include(path="/api/commitments/{slug}/").parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_a_commitment_conforms_to_its_openapi_description(case):
+    conforms(case)
 
 
 def test_schema_describes_the_commitment_endpoints(client, db):

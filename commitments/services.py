@@ -78,7 +78,7 @@ def save_commitment(commitment, *, user, expected_version=None, parts=(), delete
             commitment.version = 1
         else:
             current = lock_current(commitment.pk, _required(expected_version))
-            previous = {"slug": current.slug, "parent_id": current.parent_id, "published": current.published}
+            previous = {"slug": current.slug, "parent_id": current.parent_id}
             commitment.status, commitment.progress = current.status, current.progress
             commitment.version = current.version + 1
         commitment.full_clean()

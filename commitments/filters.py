@@ -63,7 +63,15 @@ class StaffCommitmentFilter(CommitmentFilter):
         queryset=get_user_model().objects.filter(is_staff=True).order_by("username"),
         empty_label=_("Anyone"),
     )
-    published = django_filters.BooleanFilter(label=_("Published"))
+    published = django_filters.ChoiceFilter(
+        label=_("Published"),
+        choices=[("true", _("Published")), ("false", _("Drafts"))],
+        empty_label=_("Published and drafts"),
+        method="filter_published",
+    )
 
     class Meta(CommitmentFilter.Meta):
         fields = [*CommitmentFilter.Meta.fields, "owner", "published"]
+
+    def filter_published(self, queryset, name, value):
+        return queryset.published() if value == "true" else queryset.drafts()

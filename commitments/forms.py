@@ -45,7 +45,6 @@ class ProgressForm(forms.Form):
         self.fields["version"].initial = commitment.version
         self.fields["indicator"].queryset = commitment.indicators.all()
         self.fields["status"].initial = commitment.status
-        self.fields["source_document"].initial = commitment.source_id
 
     def clean(self):
         data = super().clean()

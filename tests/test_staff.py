@@ -350,3 +350,26 @@ def test_viewer_sees_no_publish_button_on_the_drafts_list(client, viewer):
     client.force_login(viewer)
     page = client.get(reverse("commitments:staff_drafts")).content.decode()
     assert reverse("commitments:staff_publish", args=[draft.slug]) not in page
+
+
+def test_board_filters_by_publication_in_words_and_counts_one_milestone_in_the_singular(client, viewer, today):
+    CommitmentFactory(title="Public road")
+    draft = CommitmentFactory(title="Draft road", published=False)
+    MilestoneFactory(commitment=draft, due_date=today)
+    client.force_login(viewer)
+    page = client.get(reverse("commitments:staff_board")).content.decode()
+    assert "Unknown" not in page
+    assert ">Published and drafts<" in page and ">Drafts<" in page
+    assert "<strong>1</strong> milestone overdue or due soon" in page
+    drafts_only = client.get(reverse("commitments:staff_board"), {"published": "false"}).context["filter"].qs
+    assert list(drafts_only.values_list("title", flat=True)) == ["Draft road"]
+
+
+def test_progress_form_shows_no_version_label_and_cites_no_source_until_chosen(client, editor):
+    commitment = CommitmentFactory()
+    client.force_login(editor)
+    page = client.get(reverse("commitments:staff_commitment", args=[commitment.slug])).content.decode()
+    assert ">Version<" not in page
+    assert 'name="version"' in page
+    choices = page.split('name="source_document"')[1].split("</select>")[0]
+    assert f'value="{commitment.source.pk}" selected' not in choices and 'value="" selected' in choices

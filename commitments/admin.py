@@ -98,8 +98,8 @@ class StrictImportExportMixin(ImportExportMixin):
                     return redirect(request.path)
                 job.state = ImportJob.State.CONFIRMED
                 job.save(update_fields=["state"])
-                job.pk, job.dry_run, job.state, job.finished = None, False, ImportJob.State.RUNNING, None
-                job.save()
+                copied = ["user", "model", "file_name", "file_format", "data", "rows"]
+                job = ImportJob.objects.create(dry_run=False, **{name: getattr(job, name) for name in copied})
             return self.run_import_job(request, job)
         context = {
             **self.admin_site.each_context(request),

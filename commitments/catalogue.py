@@ -333,11 +333,10 @@ class _Loader:
         services.save_shared(obj, user=None)
 
     def save_commitment(self, obj):
-        services.save_commitment(obj, user=None, expected_version=obj.version if obj.pk else None)
+        services.save_commitment(obj, user=None, expected_version=services.FILE_ROW)
 
     def save_part(self, obj):
-        version = Commitment.objects.filter(pk=services.owner_id(obj)).values_list("version", flat=True).first()
-        services.save_part(obj, user=None, expected_version=version)
+        services.save_part(obj, user=None, expected_version=services.FILE_ROW)
 
     def upsert_pillar(self, entry, label):
         if not self.check_keys(entry, PILLAR_KEYS, label):

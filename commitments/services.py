@@ -28,6 +28,8 @@ from .models import Commitment, Indicator, Measurement, Milestone, Pillar, Progr
 from .vocabulary import Status
 
 PARTS = (Milestone, Indicator, Measurement, ProgressUpdate)
+# In place of a version: the write comes from a file (an admin import, a catalogue), which carries none.
+FILE_ROW = object()
 SHARED = (SourceDocument, Pillar, Theme)
 
 
@@ -130,8 +132,7 @@ def save_part(part, *, user, expected_version=None, parts=(), deleted=()):
     with write():
         before = type(part).objects.filter(pk=part.pk).first() if part.pk else None
         opened = owner_id(before) if before else None
-        if before is not None:
-            _required(expected_version)
+        expected_version = _required(expected_version) if before is not None else None
         owners = {owner_id(part), opened} - {None}
         _lock_owners(owners, opened, expected_version)
         part.full_clean()
@@ -242,10 +243,11 @@ def _relocate_quotes(source):
 
 
 def _required(expected_version):
-    """Edits of what exists are checked against the version their editor saw; a form without one is refused."""
+    """Edits of what exists are checked against the version their editor saw; a form without one is refused.
+    Rows from a file (`FILE_ROW`) carry no version and are checked against the row as it stands."""
     if expected_version is None:
         raise MissingVersion()
-    return expected_version
+    return None if expected_version is FILE_ROW else expected_version
 
 
 def _save_parts(parts, deleted, user):
@@ -341,11 +343,11 @@ def _touch_commitments(*ids, slugs=()):
 
 def save_imported(obj, *, user):
     """A row of an admin import file, saved with the rules of every other path. The file carries no version
-    of the commitment, so the row is checked against the commitment as it stands when the file is loaded."""
+    of the commitment, so the row is checked against the commitment as it stands, locked, when it is saved."""
     if isinstance(obj, Commitment):
-        return save_commitment(obj, user=user, expected_version=_current_version(obj.pk))
+        return save_commitment(obj, user=user, expected_version=FILE_ROW)
     if isinstance(obj, PARTS):
-        return save_part(obj, user=user, expected_version=_current_version(owner_id(obj)) if obj.pk else None)
+        return save_part(obj, user=user, expected_version=FILE_ROW)
     return save_shared(obj, user=user)
 
 
@@ -355,10 +357,6 @@ def delete_imported(obj, *, user):
     if isinstance(obj, PARTS):
         return delete_part(obj, user=user)
     return delete_shared(obj, user=user)
-
-
-def _current_version(pk):
-    return Commitment.objects.filter(pk=pk).values_list("version", flat=True).first()
 
 
 def restore(rows):

@@ -62,6 +62,7 @@ def test_a_large_file_is_previewed_by_a_job_then_imported_on_confirmation(editor
     imported = finished(ImportJob.objects.exclude(pk=preview.pk).get().pk)
     assert confirm["Location"] == reverse("admin:commitments_milestone_import_job", args=[imported.pk])
     assert imported.state == "done"
+    assert imported.created > preview.finished  # its own start, which the page's "stopped" notice reads
     assert Milestone.objects.count() == 40
     assert Commitment.objects.get(slug="walked").progress == 50  # through the services: the rule ran
     # A preview is imported once only.

@@ -311,12 +311,19 @@ class _Loader:
         return f"kept the editors' value for {key}.{name}, changed on {change.history_date:%Y-%m-%d} by {who}."
 
     def quotes_in(self, data):
-        """{slug: quote} of the file's commitments: a corrected source text comes with its corrected quotes."""
-        return {
-            entry["slug"]: entry["quote"]
-            for entry in self.entries(data, "commitments", "commitments")
-            if isinstance(entry.get("slug"), str) and isinstance(entry.get("quote"), str)
-        }
+        """{slug: quote} of the file's commitments whose quote the file still owns: a corrected source text
+        comes with its corrected quotes, but a quote an editor changed is kept (and must stand in the text)."""
+        current = dict(Commitment.objects.filter(source__slug=self.catalogue).values_list("slug", "quote"))
+        quotes = {}
+        for entry in self.entries(data, "commitments", "commitments"):
+            slug, quote = entry.get("slug"), entry.get("quote")
+            if not (isinstance(slug, str) and isinstance(quote, str)):
+                continue
+            record = self.written.get((Commitment._meta.label_lower, f"commitment:{slug}"))
+            if slug in current and (record is None or record.values.get("quote") != current[slug]):
+                continue
+            quotes[slug] = quote
+        return quotes
 
     def upsert_source(self, entry, quotes):
         if not self.check_keys(entry, SOURCE_KEYS, "source"):

@@ -542,3 +542,16 @@ def test_feed_entries_are_dated_by_their_update(client, editor):
     client.logout()
     feed = client.get(reverse("commitments:commitment_feed", args=[commitment.slug])).content.decode()
     assert "<published>2025-03-04T00:00:00+00:00</published>" in feed
+
+
+def test_a_corrected_source_text_keeps_a_quote_an_editor_changed():
+    data = read_catalogue(CATALOGUE)
+    import_catalogue(data=copy.deepcopy(data))
+    ml1 = Commitment.objects.get(slug=ML1)
+    ml1.quote = "the Main Line-1 railway project"  # an editor narrows the quote
+    services.save_commitment(ml1, user=None, expected_version=ml1.version)
+    data["source"]["text"] = "A corrected heading.\n" + data["source"]["text"]
+    import_catalogue(data=data)
+    ml1.refresh_from_db()
+    assert ml1.quote == "the Main Line-1 railway project"
+    assert ml1.source.text[ml1.quote_start : ml1.quote_end] == ml1.quote

@@ -320,7 +320,7 @@ class Commitment(models.Model):
         if self.progress_method == ProgressMethod.CHILDREN:
             children = self.children.all()
             if self.published:
-                children = children.filter(published=True)
+                children = children.published()
             children = list(children)
             total_weight = sum(child.weight for child in children)
             if not total_weight:

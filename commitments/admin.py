@@ -28,6 +28,7 @@ from .models import (
     Pillar,
     ProgressUpdate,
     SourceDocument,
+    Statement,
     Theme,
 )
 from .services import owner_id
@@ -258,10 +259,25 @@ class SourceDocumentAdmin(ChangelistGuardMixin, SharedRowAdminMixin, StrictImpor
     prepopulated_fields = {"slug": ["title"]}
 
 
+class StatementInline(admin.StackedInline):
+    model = Statement
+    extra = 0
+    fields = [
+        ("source", "speaker", "claim_kind"),
+        "quote",
+        "quote_start",
+        "deliverable",
+        ("quantity", "unit", "place"),
+        ("target_date", "target_date_precision", "responsible_party"),
+    ]
+    readonly_fields = ["quote_start"]
+    verbose_name_plural = _("statements: the first is its origin, later ones restate it")
+
+
 class MilestoneInline(TranslationTabularInline):
     model = Milestone
     extra = 0
-    fields = ["title", "due_date", "completed_date", "order"]
+    fields = ["title", "due_date", "due_date_precision", "completed_date", "completed_date_precision", "order"]
 
 
 class IndicatorInline(TranslationTabularInline):
@@ -315,28 +331,52 @@ class CommitmentAdmin(
     form = CommitmentAdminForm
     resource_classes = [resources.CommitmentResource]
     history_list_display = ["status_label", "progress", "published", "version"]
-    list_display = ["title", "pillar", "party", "status", "progress", "target_date", "last_update", "published"]
-    list_filter = ["pillar", "theme", "party", "status", "kind", "published"]
+    list_display = [
+        "title", "pillar", "party", "claim_kind", "status", "progress", "checkability", "target_date", "last_update",
+        "published",
+    ]  # fmt: skip
+    list_filter = ["pillar", "theme", "party", "claim_kind", "verification", "status", "checkability", "kind",
+                   "published"]  # fmt: skip
     list_select_related = ["pillar"]
     search_fields = ["title", "summary", "quote", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parent", "owner"]
     actions = [publish, unpublish]
-    inlines = [MilestoneInline, IndicatorInline, ProgressUpdateInline]
-    readonly_fields = ["status", "progress", "record_update", "quote_start", "created", "updated"]
+    inlines = [StatementInline, MilestoneInline, IndicatorInline, ProgressUpdateInline]
+    # What follows from its statements and its timeline is shown, not edited here.
+    readonly_fields = [
+        "status", "progress", "record_update", "claim_kind", "checkability", "target_date", "target_date_precision",
+        "quote_start", "created", "updated",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "published", "owner", "expected_version"]}),
         (_("Classification"), {"fields": ["pillar", "theme", "party", "kind", ("parent", "weight")]}),
+        (_("Claim"), {"fields": [("claim_kind", "checkability"), "verification"]}),
         (_("Progress"), {"fields": [("status", "progress"), "record_update", "progress_method", "last_verified"]}),
-        (_("Dates"), {"fields": [("start_date", "target_date", "completion_date")]}),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    ("start_date", "start_date_precision"),
+                    ("target_date", "target_date_precision"),
+                    ("completion_date", "completion_date_precision"),
+                ]
+            },
+        ),
         (_("Place"), {"fields": ["location", ("latitude", "longitude"), "geometry"]}),
-        (_("Source"), {"fields": ["source", "quote", "quote_start"]}),
+        (_("First statement"), {"fields": ["source", "quote", "quote_start"]}),
         (_("Identifiers and notes"), {"fields": [("iati_identifier", "aiddata_id"), "internal_notes"]}),
         (_("Record"), {"fields": [("created", "updated")], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(last_update_date=Max("updates__date"))
+
+    def get_readonly_fields(self, request, obj=None):
+        """A new commitment is given its first statement's source and words here; after that they are edited
+        under Statements, so that each quote has one place to be changed."""
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "source", "quote"] if obj is not None else fields
 
     @admin.display(description=_("last update"), ordering="last_update_date")
     def last_update(self, obj):
@@ -371,10 +411,21 @@ class CommitmentAdmin(
         services.delete_commitment(obj, user=request.user)
 
 
+@admin.register(Statement)
+class StatementAdmin(ChangelistGuardMixin, PartAdminMixin, StrictImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [resources.StatementResource]
+    list_display = ["commitment", "source", "claim_kind", "target_date", "quantity", "unit"]
+    list_filter = ["claim_kind", "speaker", "responsible_party", "source"]
+    list_select_related = ["commitment", "source"]
+    search_fields = ["quote", "deliverable", "commitment__title"]
+    autocomplete_fields = ["commitment"]
+    readonly_fields = ["quote_start"]
+
+
 class MeasurementInline(admin.TabularInline):
     model = Measurement
     extra = 0
-    fields = ["as_of", "value", "source_url", "source_document", "note"]
+    fields = ["as_of", "as_of_precision", "value", "source_url", "source_document", "note"]
 
 
 @admin.register(Indicator)

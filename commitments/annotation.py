@@ -6,24 +6,31 @@ from dataclasses import dataclass
 @dataclass
 class Passage:
     text: str
-    commitments: list  # the commitments whose quotes cover this passage, innermost first
-    starts: list  # commitments whose quote begins here (their anchors go before the passage)
+    statements: list  # the statements whose quotes cover this passage, innermost first
+    starts: list  # statements whose quote begins here (their anchors go before the passage)
+    shared_ends: list = None  # where several statements share a quote that ends here: all of them, to link each
 
     @property
-    def commitment(self):
-        return self.commitments[0] if self.commitments else None
+    def statement(self):
+        return self.statements[0] if self.statements else None
+
+    @property
+    def commitments(self):
+        return [statement.commitment for statement in self.statements]
 
 
-def annotate(text, commitments):
-    """Cut `text` at every quote boundary; quotes may overlap or nest."""
-    commitments = [c for c in commitments if text[c.quote_start : c.quote_end] == c.quote]
-    cuts = sorted({0, len(text)} | {c.quote_start for c in commitments} | {c.quote_end for c in commitments})
+def annotate(text, statements):
+    """Cut `text` at every quote boundary; quotes may overlap, nest, or be shared by items of one list."""
+    statements = [s for s in statements if text[s.quote_start : s.quote_end] == s.quote]
+    cuts = sorted({0, len(text)} | {s.quote_start for s in statements} | {s.quote_end for s in statements})
     passages = []
     for start, end in zip(cuts, cuts[1:], strict=False):
         covering = sorted(
-            (c for c in commitments if c.quote_start <= start and end <= c.quote_end),
-            key=lambda c: len(c.quote),
+            (s for s in statements if s.quote_start <= start and end <= s.quote_end),
+            key=lambda s: len(s.quote),
         )
-        starting = [c for c in commitments if c.quote_start == start]
-        passages.append(Passage(text[start:end], covering, starting))
+        starting = [s for s in statements if s.quote_start == start]
+        ending = [s for s in covering if s.quote_end == end]
+        shared = ending if len(ending) > 1 else []
+        passages.append(Passage(text[start:end], covering, starting, shared))
     return passages

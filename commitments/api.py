@@ -7,19 +7,39 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from .filters import CommitmentFilter
-from .models import Commitment, Indicator, Measurement, Milestone, ProgressUpdate
+from .models import Commitment, Indicator, Measurement, Milestone, ProgressUpdate, Statement
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
-        fields = ["title", "due_date", "completed_date"]
+        fields = ["title", "due_date", "due_date_precision", "completed_date", "completed_date_precision"]
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Measurement
-        fields = ["value", "as_of", "source_url", "note"]
+        fields = ["value", "as_of", "as_of_precision", "source_url", "note"]
+
+
+class SourceSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    title = serializers.CharField(read_only=True)
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    """One statement of a commitment: its words in a source, and what it promised. Dates are the latest day
+    their precision allows."""
+
+    source = SourceSerializer(read_only=True)
+    date = serializers.DateField(read_only=True, help_text="The date of the source that made the statement.")
+
+    class Meta:
+        model = Statement
+        fields = [
+            "source", "date", "quote", "quote_start", "speaker", "claim_kind", "deliverable", "quantity", "unit",
+            "place", "target_date", "target_date_precision", "responsible_party",
+        ]  # fmt: skip
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -49,24 +69,36 @@ class CommitmentSerializer(serializers.HyperlinkedModelSerializer):
     source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     parent = serializers.SlugRelatedField(source="public_parent", slug_field="slug", read_only=True, allow_null=True)
     completion_date = serializers.DateField(source="completed_on", read_only=True, allow_null=True)
+    completion_date_precision = serializers.SerializerMethodField()
+    verification = serializers.SerializerMethodField()
+    statement_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Commitment
         fields = [
-            "url", "page", "slug", "title", "summary", "pillar", "theme", "party", "kind", "status", "progress",
-            "location", "latitude", "longitude", "geometry", "start_date", "target_date", "completion_date",
-            "source", "quote",
-            "quote_start", "parent", "weight", "iati_identifier", "aiddata_id", "updated",
+            "url", "page", "slug", "title", "summary", "pillar", "theme", "party", "kind", "claim_kind",
+            "verification", "status", "progress", "checkability", "location", "latitude", "longitude", "geometry",
+            "start_date", "start_date_precision", "target_date", "target_date_precision", "completion_date",
+            "completion_date_precision", "source", "quote", "quote_start", "statement_count", "parent", "weight",
+            "iati_identifier", "aiddata_id", "updated",
         ]  # fmt: skip
+
+    def get_completion_date_precision(self, commitment) -> str | None:
+        return commitment.completion_date_precision if commitment.completed_on else None
+
+    def get_verification(self, commitment) -> str | None:
+        """Only a reported result is verified; a promise has a status instead."""
+        return commitment.verification if commitment.is_reported_result else None
 
 
 class CommitmentDetailSerializer(CommitmentSerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
     indicators = IndicatorSerializer(many=True, read_only=True)
     updates = UpdateSerializer(many=True, read_only=True, source="public_updates")
+    statements = StatementSerializer(many=True, read_only=True)
 
     class Meta(CommitmentSerializer.Meta):
-        fields = [*CommitmentSerializer.Meta.fields, "milestones", "indicators", "updates"]
+        fields = [*CommitmentSerializer.Meta.fields, "statements", "milestones", "indicators", "updates"]
 
 
 class Pagination(PageNumberPagination):
@@ -108,7 +140,9 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
 
     def get_queryset(self):
-        commitments = Commitment.objects.published().select_related("pillar", "theme", "source", "parent")
+        commitments = (
+            Commitment.objects.published().select_related("pillar", "theme", "source", "parent").with_statement_count()
+        )
         if self.action == "retrieve":
             return commitments.with_public_record()
         return commitments.order_by("pillar__order", "title")

@@ -34,8 +34,10 @@ from .models import (
     Pillar,
     ProgressUpdate,
     SourceDocument,
+    Statement,
     Theme,
 )
+from .vocabulary import ClaimKind, DatePrecision
 
 
 class CatalogueError(Exception):
@@ -82,18 +84,27 @@ def translations(entry, *fields):
 SOURCE_KEYS = {"slug", "title", "date", "speaker", "kind", "url", "summary", "text_file", "text"}
 PILLAR_KEYS = {"slug", "name", "order", "description", "themes", *translation_keys("name", "description")}
 THEME_KEYS = {"slug", "name", "order", "description", *translation_keys("name", "description")}
-COMMITMENT_KEYS = {
-    "slug", "title", "pillar", "theme", "party", "kind", "location", "latitude",
-    "longitude", "geometry", "start_date", "target_date", "completion_date", "quote", "summary", "parent", "weight",
-    "published", "last_verified", "iati_identifier", "aiddata_id", "internal_notes", "progress_method",
-    "milestones", "indicators", "updates",
+# What a commitment's statement in this source says; given on the commitment's entry, or on a `restates` entry.
+STATEMENT_KEYS = {
+    "quote", "speaker", "claim_kind", "deliverable", "quantity", "unit", "place", "target_date",
+    "target_date_precision", "responsible_party",
 }  # fmt: skip
-MILESTONE_KEYS = {"title", "due_date", "completed_date", "order", *translation_keys("title")}
+COMMITMENT_KEYS = {
+    "slug", "title", "pillar", "theme", "party", "kind", "location", "latitude", "longitude", "geometry",
+    "start_date", "start_date_precision", "completion_date", "completion_date_precision", "verification", "summary",
+    "parent", "weight", "published", "last_verified", "iati_identifier", "aiddata_id", "internal_notes",
+    "progress_method", "milestones", "indicators", "updates", *STATEMENT_KEYS,
+}  # fmt: skip
+RESTATEMENT_KEYS = {"restates", "updates", *STATEMENT_KEYS}
+MILESTONE_KEYS = {
+    "title", "due_date", "due_date_precision", "completed_date", "completed_date_precision", "order",
+    *translation_keys("title"),
+}  # fmt: skip
 INDICATOR_KEYS = {
     "slug", "name", "unit", "measure", "key", "baseline_value", "baseline_date", "target_value", "target_date",
     "order", "measurements",
 }  # fmt: skip
-MEASUREMENT_KEYS = {"value", "as_of", "source_url", "note"}
+MEASUREMENT_KEYS = {"value", "as_of", "as_of_precision", "source_url", "note"}
 UPDATE_KEYS = {"date", "text", "source_url", "source_kind", "status", "progress", "public", *translation_keys("text")}
 COMMITMENT_KEYS |= translation_keys("title", "summary")
 INDICATOR_KEYS |= translation_keys("name", "unit")
@@ -204,14 +215,18 @@ class _Loader:
             self.upsert_pillar(entry, f"pillars[{index}]")
         seen = set()
         for index, entry in enumerate(self.entries(data, "commitments", "commitments")):
-            label = f"commitments[{index}] ({entry.get('slug', 'no slug')})"
+            slug = entry.get("restates", entry.get("slug"))
+            label = f"commitments[{index}] ({slug or 'no slug'})"
             if not self.check_types(entry, label):
                 continue
-            if entry.get("slug") in seen:
+            if slug in seen:
                 self.problems.append(f"{label}: slug: appears more than once in the file.")
                 continue
-            seen.add(entry.get("slug"))
-            self.upsert_commitment(entry, label)
+            seen.add(slug)
+            if "restates" in entry:
+                self.upsert_restatement(entry, label)
+            else:
+                self.upsert_commitment(entry, label)
 
     def entries(self, mapping, key, label):
         value = mapping.get(key) or []
@@ -272,7 +287,7 @@ class _Loader:
             wanted = value.pk if model_field.is_relation and value is not None else value
             if created or _same(model_field, current, wanted):
                 taken[name] = _stored(wanted)
-            elif record is not None and name in record.values and _same(model_field, current, record.values[name]):
+            elif record is not None and self.still_as_written(model_field, current, record.values):
                 taken[name] = _stored(wanted)
                 changed = True
             else:
@@ -293,6 +308,14 @@ class _Loader:
         self.remember(model, key, taken)
         return obj
 
+    @staticmethod
+    def still_as_written(model_field, current, written):
+        """Whether a field of a row this file wrote still holds what the file left there: the value it wrote,
+        or, for a field the file did not give then (a field added since), the field's default."""
+        if model_field.name in written:
+            return _same(model_field, current, written[model_field.name])
+        return model_field.has_default() and _same(model_field, current, model_field.get_default())
+
     def remember(self, model, key, values):
         ImportedValues.objects.update_or_create(
             catalogue=self.catalogue,
@@ -311,15 +334,15 @@ class _Loader:
         return f"kept the editors' value for {key}.{name}, changed on {change.history_date:%Y-%m-%d} by {who}."
 
     def quotes_in(self, data):
-        """{slug: quote} of the file's commitments whose quote the file still owns: a corrected source text
+        """{slug: quote} of the file's statements whose quote the file still owns: a corrected source text
         comes with its corrected quotes, but a quote an editor changed is kept (and must stand in the text)."""
-        current = dict(Commitment.objects.filter(source__slug=self.catalogue).values_list("slug", "quote"))
+        current = dict(Statement.objects.filter(source__slug=self.catalogue).values_list("commitment__slug", "quote"))
         quotes = {}
         for entry in self.entries(data, "commitments", "commitments"):
-            slug, quote = entry.get("slug"), entry.get("quote")
+            slug, quote = entry.get("restates", entry.get("slug")), entry.get("quote")
             if not (isinstance(slug, str) and isinstance(quote, str)):
                 continue
-            record = self.written.get((Commitment._meta.label_lower, f"commitment:{slug}"))
+            record = self.written.get((Statement._meta.label_lower, self.statement_key(slug)))
             if slug in current and (record is None or record.values.get("quote") != current[slug]):
                 continue
             quotes[slug] = quote
@@ -378,7 +401,8 @@ class _Loader:
             return False
         self.problems.append(
             f"{label}: slug: '{commitment.slug}' already belongs to a commitment of “{commitment.source.title}” "
-            f"({commitment.source.slug}), not of “{self.source.title}” ({self.source.slug}). Choose another slug."
+            f"({commitment.source.slug}), not of “{self.source.title}” ({self.source.slug}). Choose another slug, "
+            f"or add this source's statement to it with `restates: {commitment.slug}`."
         )
         return True
 
@@ -388,7 +412,11 @@ class _Loader:
         slug = entry.get("slug")
         if self.belongs_elsewhere(Commitment.objects.select_related("source").filter(slug=slug).first(), label):
             return
-        plain = {key: entry[key] for key in COMMITMENT_KEYS - {"milestones", "indicators", "updates"} if key in entry}
+        existing = Commitment.objects.filter(slug=slug).exists()
+        nested = {"milestones", "indicators", "updates"}
+        # Its quote is its statement's; a new commitment is created with it, the statement keeps it from then on.
+        stated = STATEMENT_KEYS if existing else STATEMENT_KEYS - {"quote"}
+        plain = {key: entry[key] for key in COMMITMENT_KEYS - nested - stated if key in entry}
         relations = {
             "pillar": self.find(Pillar, plain.pop("pillar", None), label, "pillar"),
             "theme": self.find(Theme, plain.pop("theme", None), label, "theme"),
@@ -408,6 +436,7 @@ class _Loader:
         commitment = self.upsert(Commitment, key, {"slug": slug}, values, label, self.save_commitment)
         if commitment is None:
             return
+        self.upsert_statement(commitment, entry, label, default_speaker=entry.get("party"))
         for index, milestone in enumerate(self.entries(entry, "milestones", f"{label}.milestones")):
             self.upsert_milestone(commitment, milestone, index, f"{label}.milestones[{index}]")
         for index, indicator in enumerate(self.entries(entry, "indicators", f"{label}.indicators")):
@@ -415,9 +444,49 @@ class _Loader:
         for index, update in enumerate(self.entries(entry, "updates", f"{label}.updates")):
             self.upsert_update(commitment, update, f"{label}.updates[{index}]")
 
+    def statement_key(self, slug):
+        return f"statement:{slug}/{self.catalogue}"
+
+    def upsert_statement(self, commitment, entry, label, default_speaker):
+        """The commitment's statement in this file's source: its quote and what it promised."""
+        values = {key: entry.get(key) for key in ("quote", "quantity", "target_date")}
+        values.update(
+            {key: entry.get(key) or "" for key in ("deliverable", "unit", "place", "responsible_party")},
+            speaker=entry.get("speaker") or default_speaker,
+            claim_kind=entry.get("claim_kind") or ClaimKind.PLEDGE,
+            target_date_precision=entry.get("target_date_precision") or DatePrecision.DAY,
+        )
+        lookup = {"commitment": commitment, "source": self.source}
+        return self.upsert(Statement, self.statement_key(commitment.slug), lookup, values, label, self.save_part)
+
+    def upsert_restatement(self, entry, label):
+        """A later (or earlier) statement of a commitment that exists: it adds this source's statement, with any
+        updates the source gives, and changes nothing else about the commitment."""
+        if not self.check_keys(entry, RESTATEMENT_KEYS, label) or self.source is None:
+            return
+        slug = entry["restates"]
+        commitment = Commitment.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+        if commitment is None:
+            self.problems.append(f"{label}: restates: no commitment with slug '{slug}' to restate.")
+            return
+        if commitment.source_id == self.source.pk:
+            self.problems.append(
+                f"{label}: restates: '{slug}' was first stated in this source; give its statement on its own entry."
+            )
+            return
+        if "quote" not in entry:
+            self.problems.append(f"{label}: quote: a restatement needs its words from this source.")
+            return
+        if self.upsert_statement(commitment, entry, label, default_speaker=commitment.party) is None:
+            return
+        for index, update in enumerate(self.entries(entry, "updates", f"{label}.updates")):
+            self.upsert_update(commitment, update, f"{label}.updates[{index}]")
+
     def upsert_milestone(self, commitment, entry, index, label):
         if self.check_keys(entry, MILESTONE_KEYS, label):
             values = {key: entry.get(key) for key in ("due_date", "completed_date")}
+            for precision in ("due_date_precision", "completed_date_precision"):
+                values[precision] = entry.get(precision) or DatePrecision.DAY
             values["order"] = entry.get("order", index)
             values.update(translations(entry, "title"))
             key = f"milestone:{commitment.slug}/{entry.get('title')}"
@@ -452,6 +521,7 @@ class _Loader:
                     "source_url": measurement.get("source_url") or "",
                     "source_document": self.source,
                     "note": measurement.get("note") or "",
+                    "as_of_precision": measurement.get("as_of_precision") or DatePrecision.DAY,
                 }
                 as_of = measurement.get("as_of")
                 lookup = {"indicator": indicator, "as_of": as_of}

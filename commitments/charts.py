@@ -131,3 +131,68 @@ class Sparkline:
             for measurement, value in zip(measurements, values, strict=True)
         ]
         return cls(coordinates, measurements[0], measurements[-1])
+
+
+@dataclass
+class StatementRow:
+    """One statement of a commitment, with how it moved the promise from the statement before it."""
+
+    statement: object
+    deadline: object  # PreciseDate or None
+    is_origin: bool
+    deadline_later: bool = False
+    deadline_earlier: bool = False
+    quantity_changed: bool = False
+    party_changed: bool = False
+
+
+@dataclass
+class Drift:
+    """A commitment's statements in date order, and its deadlines as an SVG line in a 100 x 40 box: across,
+    the date of each statement; up, the deadline it gave."""
+
+    rows: list[StatementRow]
+    coordinates: list[tuple[float, float]]
+
+    @property
+    def points(self):
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in self.coordinates)
+
+    @property
+    def moved_later(self):
+        return any(row.deadline_later for row in self.rows)
+
+    @classmethod
+    def of(cls, statements):
+        rows, previous = [], None
+        last_deadline = None
+        for index, statement in enumerate(statements):
+            deadline = statement.precise("target_date")
+            row = StatementRow(statement, deadline, is_origin=index == 0)
+            if deadline and last_deadline:
+                row.deadline_later = deadline.day > last_deadline.day
+                row.deadline_earlier = deadline.day < last_deadline.day
+            if previous is not None:
+                row.quantity_changed = (statement.quantity, statement.unit) != (previous.quantity, previous.unit)
+                row.party_changed = statement.responsible_party != previous.responsible_party
+            last_deadline = deadline or last_deadline
+            previous = statement
+            rows.append(row)
+        return cls(rows, _deadline_coordinates(rows))
+
+
+def _deadline_coordinates(rows):
+    dated = [row for row in rows if row.deadline]
+    if not dated:
+        return []
+    first_said = rows[0].statement.date
+    said_span = (rows[-1].statement.date - first_said).days or 1
+    deadlines = [row.deadline.day for row in dated]
+    low, deadline_span = min(deadlines), (max(deadlines) - min(deadlines)).days or 1
+    return [
+        (
+            100 * (row.statement.date - first_said).days / said_span if len(rows) > 1 else 50,
+            36 - 32 * (row.deadline.day - low).days / deadline_span if len(dated) > 1 else 20,
+        )
+        for row in dated
+    ]

@@ -1,11 +1,12 @@
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Commitment, Pillar, Theme
-from .vocabulary import CommitmentKind, Party, Status
+from .models import Commitment, Pillar, Statement, Theme
+from .vocabulary import Checkable, ClaimKind, CommitmentKind, Party, Status, Verification
 
 SEARCH_MAX_LENGTH = 200
 
@@ -17,7 +18,7 @@ class CommitmentFilter(django_filters.FilterSet):
         label=_("Search"),
         method="search",
         max_length=SEARCH_MAX_LENGTH,
-        help_text=_("Words in the title, summary or quote."),
+        help_text=_("Words in the title, summary or the words of any of its statements."),
     )
     pillar = django_filters.ModelChoiceFilter(
         label=_("Pillar"), queryset=Pillar.objects.all(), to_field_name="slug", empty_label=_("All pillars")
@@ -31,6 +32,28 @@ class CommitmentFilter(django_filters.FilterSet):
     party = django_filters.ChoiceFilter(label=_("Party"), choices=Party.choices, empty_label=_("All parties"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CommitmentKind.choices, empty_label=_("All kinds"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("All statuses"))
+    claim_kind = django_filters.MultipleChoiceFilter(
+        label=_("Claim kind"),
+        choices=ClaimKind.choices,
+        help_text=_("Promises are pledges, joint pledges and requests."),
+    )
+    verification = django_filters.ChoiceFilter(
+        label=_("Verification of a reported result"),
+        choices=Verification.choices,
+        empty_label=_("Any"),
+    )
+    checkability = django_filters.ChoiceFilter(
+        label=_("Can it be checked?"),
+        choices=[(str(grade), format_lazy(_("{grade} of 5"), grade=grade)) for grade in range(5, -1, -1)],
+        empty_label=_("Any grade"),
+        help_text=_("How many of deliverable, quantity, deadline, place and responsible party its statements name."),
+    )
+    names = django_filters.MultipleChoiceFilter(
+        label=_("Names"),
+        choices=Checkable.choices,
+        method="filter_names",
+        help_text=_("Only commitments whose statements name each of these."),
+    )
     overdue = django_filters.ChoiceFilter(
         label=_("Overdue"),
         choices=[("true", _("Yes")), ("false", _("No"))],
@@ -43,12 +66,19 @@ class CommitmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Commitment
-        fields = ["q", "pillar", "theme", "party", "kind", "status", "overdue", "target_year"]
+        fields = [
+            "q", "pillar", "theme", "party", "kind", "claim_kind", "status", "verification", "checkability", "names",
+            "overdue", "target_year",
+        ]  # fmt: skip
 
     def search(self, queryset, name, value):
         for word in value.split()[:10]:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(quote__icontains=word))
+            stated = Statement.objects.filter(commitment=OuterRef("pk"), quote__icontains=word)
+            queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Exists(stated))
         return queryset
+
+    def filter_names(self, queryset, name, value):
+        return queryset.naming(*value)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Commitment.objects.overdue(timezone.localdate()).values("pk")

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from lxml import etree
 
 from .models import Commitment, Indicator
-from .vocabulary import CommitmentKind, Measure, Party, Status
+from .vocabulary import CommitmentKind, DatePrecision, Measure, Party, Status
 
 IATI_VERSION = "2.03"
 SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "iati-2.03" / "iati-activities-schema.xsd"
@@ -247,14 +247,18 @@ def activity(commitment, request, today):
 
 
 def add_dates(node, commitment, today):
+    """Activity dates. IATI takes exact days: a date the source gives less precisely is given as the latest
+    day it allows, with a narrative saying how the source put it."""
     dates = []
     if commitment.start_date:
         started = commitment.status in STARTED and commitment.start_date <= today
-        dates.append((ACTUAL_START if started else PLANNED_START, commitment.start_date, None))
+        dates.append(
+            (ACTUAL_START if started else PLANNED_START, commitment.start_date, imprecision(commitment, "start_date"))
+        )
     if commitment.target_date:
-        dates.append((PLANNED_END, commitment.target_date, None))
+        dates.append((PLANNED_END, commitment.target_date, imprecision(commitment, "target_date")))
     if commitment.completed_on:
-        dates.append((ACTUAL_END, commitment.completed_on, None))
+        dates.append((ACTUAL_END, commitment.completed_on, imprecision(commitment, "completion_date")))
     if not dates:  # the schema requires one activity date: the day the commitment was made stands in
         note = "Date of the statement that made the commitment; no start date is recorded."
         dates.append((PLANNED_START, commitment.source.date, note))
@@ -262,6 +266,15 @@ def add_dates(node, commitment, today):
         date_node = element(node, "activity-date", type=type_code, iso_date=day.isoformat())
         if note:
             narrative(date_node, note)
+
+
+def imprecision(commitment, name):
+    """How the source gave a date that is not an exact day, in English; None for an exact day."""
+    date = commitment.precise(name)
+    if date is None or date.precision == DatePrecision.DAY:
+        return None
+    with translation.override("en"):
+        return f"The source gives this date as {date.period()}; the date given is the latest day that allows."
 
 
 def add_location(node, commitment):

@@ -25,6 +25,7 @@ from .models import (
     Pillar,
     ProgressUpdate,
     SourceDocument,
+    Statement,
     Theme,
     translation_columns,
 )
@@ -168,14 +169,20 @@ class CommitmentResource(StrictResource):
     # Read from the timeline; an import may repeat them but not change them (before_import_row).
     status = fields.Field(attribute="status", column_name="status", readonly=True)
     progress = fields.Field(attribute="progress", column_name="progress", readonly=True, widget=widgets.IntegerWidget())
+    # Follow its statements (the statements file): shown, never imported.
+    claim_kind = fields.Field(attribute="claim_kind", column_name="claim_kind", readonly=True)
+    checkability = fields.Field(
+        attribute="checkability", column_name="checkability", readonly=True, widget=widgets.IntegerWidget()
+    )
 
     class Meta(StrictResource.Meta):
         model = Commitment
         import_id_fields = ["slug"]
         fields = [
-            "slug", *translation_columns("title"), "pillar", "theme", "party", "kind", "status", "progress",
-            "progress_method", "location", "latitude", "longitude", "geometry", "start_date", "target_date",
-            "completion_date", "source", "quote", "published", "owner", *translation_columns("summary"),
+            "slug", *translation_columns("title"), "pillar", "theme", "party", "kind", "claim_kind", "verification",
+            "status", "progress", "checkability", "progress_method", "location", "latitude", "longitude", "geometry",
+            "start_date", "start_date_precision", "target_date", "target_date_precision", "completion_date",
+            "completion_date_precision", "source", "quote", "published", "owner", *translation_columns("summary"),
             "internal_notes", "last_verified", "parent", "weight", "iati_identifier", "aiddata_id",
         ]  # fmt: skip
 
@@ -207,13 +214,33 @@ class CommitmentResource(StrictResource):
             )
 
 
+class StatementResource(StrictResource):
+    commitment = related("commitment", Commitment)
+    source = related("source", SourceDocument)
+
+    class Meta(StrictResource.Meta):
+        model = Statement
+        import_id_fields = ["commitment", "source"]
+        fields = [
+            "commitment", "source", "quote", "speaker", "claim_kind", "deliverable", "quantity", "unit", "place",
+            "target_date", "target_date_precision", "responsible_party",
+        ]  # fmt: skip
+
+    def filter_export(self, queryset, **kwargs):
+        # First statements before restatements, so that a file imports back in date order.
+        return queryset.order_by("source__date", "source_id", "pk")
+
+
 class MilestoneResource(StrictResource):
     commitment = related("commitment", Commitment)
 
     class Meta(StrictResource.Meta):
         model = Milestone
         import_id_fields = ["commitment", "title_en"]
-        fields = ["commitment", *translation_columns("title"), "due_date", "completed_date", "order"]
+        fields = [
+            "commitment", *translation_columns("title"), "due_date", "due_date_precision", "completed_date",
+            "completed_date_precision", "order",
+        ]  # fmt: skip
 
 
 class IndicatorResource(StrictResource):
@@ -236,7 +263,7 @@ class MeasurementResource(StrictResource):
     class Meta(StrictResource.Meta):
         model = Measurement
         import_id_fields = ["indicator", "as_of"]
-        fields = ["indicator", "as_of", "value", "source_url", "source_document", "note"]
+        fields = ["indicator", "as_of", "as_of_precision", "value", "source_url", "source_document", "note"]
 
 
 class ProgressUpdateResource(StrictResource):
@@ -259,6 +286,6 @@ class ProgressUpdateResource(StrictResource):
 
 # In the order a whole dataset is exported and imported back.
 DATASET_RESOURCES = [
-    SourceDocumentResource, PillarResource, ThemeResource, CommitmentResource, MilestoneResource, IndicatorResource,
-    MeasurementResource, ProgressUpdateResource,
+    SourceDocumentResource, PillarResource, ThemeResource, CommitmentResource, StatementResource, MilestoneResource,
+    IndicatorResource, MeasurementResource, ProgressUpdateResource,
 ]  # fmt: skip

@@ -17,6 +17,7 @@ CATALOGUE_MODELS = [
     "pillar",
     "theme",
     "commitment",
+    "statement",
     "milestone",
     "indicator",
     "measurement",

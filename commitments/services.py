@@ -24,10 +24,20 @@ from django.db.models import F, Q
 
 from . import cache
 from .concurrency import MissingVersion, lock_current
-from .models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument, Theme
+from .models import (
+    Commitment,
+    Indicator,
+    Measurement,
+    Milestone,
+    Pillar,
+    ProgressUpdate,
+    SourceDocument,
+    Statement,
+    Theme,
+)
 from .vocabulary import Status
 
-PARTS = (Milestone, Indicator, Measurement, ProgressUpdate)
+PARTS = (Statement, Milestone, Indicator, Measurement, ProgressUpdate)
 # In place of a version: the write comes from a file (an admin import, a catalogue), which carries none.
 FILE_ROW = object()
 SHARED = (SourceDocument, Pillar, Theme)
@@ -47,6 +57,7 @@ def write(*, invalidate=True):
             return
         # What this write has already done once, so that a file of many rows costs little more per row.
         _pending.settle, _pending.locked, _pending.bumped, _pending.touched = {}, set(), set(), set()
+        _pending.created = set()  # commitments created in this write, which may need their first statement
         try:
             yield
             while _pending.settle:
@@ -85,6 +96,10 @@ def save_commitment(commitment, *, user, expected_version=None, parts=(), delete
             commitment.version = current.version + 1
         commitment.full_clean()
         _save(commitment, user)
+        if previous:
+            _follow_commitment(commitment, current, user)
+        else:
+            _pending.created.add(commitment.pk)
         _save_parts(parts, deleted, user)
         _settle_later({commitment.pk, previous.get("parent_id")}, user)
         _touch_commitments(commitment.pk, previous.get("parent_id"), slugs=[previous.get("slug")])
@@ -230,13 +245,21 @@ def delete_shared(obj, *, user):
 
 
 def _relocate_quotes(source):
-    for commitment in Commitment.objects.filter(source=source).only("pk", "slug", "quote", "quote_start"):
-        quote = getattr(source, "corrected_quotes", {}).get(commitment.slug, commitment.quote)
+    """Move the source's statements with its text (their commitments' quotes follow when the write settles)."""
+    corrected = getattr(source, "corrected_quotes", {})
+    moved = set()
+    for statement in (
+        Statement.objects.filter(source=source)
+        .select_related("commitment")
+        .only("pk", "quote", "quote_start", "commitment__slug")
+    ):
+        quote = corrected.get(statement.commitment.slug, statement.quote)
         position = source.text.find(quote)
-        if (quote, position) != (commitment.quote, commitment.quote_start):
-            Commitment.objects.filter(pk=commitment.pk).update(
-                quote=quote, quote_start=position, version=F("version") + 1
-            )
+        if (quote, position) != (statement.quote, statement.quote_start):
+            Statement.objects.filter(pk=statement.pk).update(quote=quote, quote_start=position)
+            moved.add(statement.commitment_id)
+    Commitment.objects.filter(pk__in=moved).update(version=F("version") + 1)
+    _settle_later(moved, None)
 
 
 # --- What every write shares -------------------------------------------------------------------------------------
@@ -310,13 +333,47 @@ def _settle(ids, user):
         return level
 
     for commitment in sorted(locked, key=depth, reverse=True):
-        state = commitment.timeline_state()
-        if state == (commitment.status, commitment.progress, commitment.completion_date):
+        if commitment.pk in _pending.created and not commitment.statements.filter(source=commitment.source_id).exists():
+            _state_first(commitment, user)
+        changed = {name: value for name, value in commitment.derived_state().items()
+                   if getattr(commitment, name) != value}  # fmt: skip
+        if not changed:
             continue
-        commitment.status, commitment.progress, commitment.completion_date = state
+        for name, value in changed.items():
+            setattr(commitment, name, value)
         commitment.version += 1
-        _save(commitment, user, update_fields=["status", "progress", "completion_date", "version", "updated"])
+        _save(commitment, user, update_fields=[*changed, "version", "updated"])
         _touch_commitments(commitment.pk)
+
+
+def _state_first(commitment, user):
+    """A new commitment saved with a source and a quote but no statement from that source (a form, a factory)
+    gets them as its first statement."""
+    statement = Statement.first_of(commitment)
+    statement.full_clean()
+    _save(statement, user)
+
+
+def _follow_commitment(commitment, current, user):
+    """The commitment's source, quote and deadline are its statements': a write that changes them on the
+    commitment changes the statement they come from (the first one; the one that gives the deadline)."""
+    statements = list(commitment.statements.in_order())
+    if not statements:
+        return
+    changed = {}
+    if (commitment.source_id, commitment.quote) != (current.source_id, current.quote):
+        origin = statements[0]
+        origin.source_id, origin.quote = commitment.source_id, commitment.quote
+        changed[origin.pk] = origin
+    deadline = (commitment.target_date, commitment.target_date_precision)
+    if deadline != (current.target_date, current.target_date_precision):
+        dated = [statement for statement in statements if statement.target_date] or statements
+        giver = changed.get(dated[-1].pk, dated[-1])
+        giver.target_date, giver.target_date_precision = deadline
+        changed[giver.pk] = giver
+    for statement in changed.values():
+        statement.full_clean()
+        _save(statement, user)
 
 
 def _with_ancestors(ids):

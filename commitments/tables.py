@@ -26,15 +26,24 @@ class CommitmentTable(Table):
         template_name="includes/status_badge_cell.html", verbose_name=_("Status"), order_by=("status", "title")
     )
     progress = tables.TemplateColumn(template_name="includes/progress_cell.html", verbose_name=_("Progress"))
-    target_date = tables.DateColumn(verbose_name=_("Target date"), short=False)
+    claim_kind = tables.Column(verbose_name=_("Claim"), order_by=("claim_kind", "title"))
+    checkability = tables.Column(verbose_name=_("Checkable"), attrs={"td": {"class": "number"}})
+    target_date = tables.Column(verbose_name=_("Target date"))
 
     slug = tables.Column(visible=False)
     theme = tables.Column(visible=False, verbose_name=_("Theme"), accessor="theme__name")
     kind = tables.Column(visible=False, verbose_name=_("Kind"))
+    target_date_precision = tables.Column(visible=False, verbose_name=_("Target date precision"))
+    verification = tables.Column(visible=False, verbose_name=_("Verification"))
+    statement_count = tables.Column(
+        visible=False, verbose_name=_("Statements"), accessor="statement_count", orderable=False
+    )
     start_date = tables.DateColumn(visible=False, verbose_name=_("Start date"), format="Y-m-d")
+    start_date_precision = tables.Column(visible=False, verbose_name=_("Start date precision"))
     completion_date = tables.DateColumn(
         accessor="completed_on", visible=False, verbose_name=_("Completion date"), format="Y-m-d", orderable=False
     )
+    completion_date_precision = tables.Column(visible=False, verbose_name=_("Completion date precision"))
     location = tables.Column(visible=False, verbose_name=_("Location"))
     summary = tables.Column(visible=False, verbose_name=_("Summary"))
     quote = tables.Column(visible=False, verbose_name=_("Quote"))
@@ -42,8 +51,18 @@ class CommitmentTable(Table):
 
     class Meta:
         model = Commitment
-        fields = ["title", "pillar", "party", "status", "progress", "target_date"]
-        sequence = ["title", "pillar", "party", "status", "progress", "target_date", "..."]
+        fields = ["title", "pillar", "party", "claim_kind", "status", "progress", "checkability", "target_date"]
+        sequence = [
+            "title",
+            "pillar",
+            "party",
+            "claim_kind",
+            "status",
+            "progress",
+            "checkability",
+            "target_date",
+            "...",
+        ]
         order_by = ("pillar", "title")
         empty_text = _("No commitment matches these filters.")
         attrs = {"class": "table commitments"}
@@ -53,6 +72,21 @@ class CommitmentTable(Table):
 
     def value_progress(self, value):
         return "" if value is None else value
+
+    def render_target_date(self, record):
+        return record.precise("target_date").deadline()
+
+    def render_checkability(self, value):
+        return _("%(grade)s of 5") % {"grade": value}
+
+    def value_checkability(self, value):
+        return value
+
+    def value_claim_kind(self, record):
+        return record.get_claim_kind_display()
+
+    def value_verification(self, record):
+        return record.get_verification_display() if record.is_reported_result else ""
 
     def value_target_date(self, value):
         return value.isoformat() if value else ""
@@ -69,8 +103,14 @@ class StaffCommitmentTable(CommitmentTable):
     last_update = tables.DateColumn(verbose_name=_("Last update"), short=False, default=_("never"))
 
     class Meta(CommitmentTable.Meta):
-        fields = ["title", "pillar", "party", "status", "progress", "target_date", "owner", "published"]
-        sequence = ["title", "pillar", "party", "status", "progress", "target_date", "last_update", "owner", "..."]
+        fields = [
+            "title", "pillar", "party", "claim_kind", "status", "progress", "checkability", "target_date", "owner",
+            "published",
+        ]  # fmt: skip
+        sequence = [
+            "title", "pillar", "party", "claim_kind", "status", "progress", "checkability", "target_date",
+            "last_update", "owner", "...",
+        ]  # fmt: skip
 
     def value_last_update(self, value):
         return value.isoformat() if value else ""

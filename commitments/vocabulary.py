@@ -121,3 +121,84 @@ class ProgressMethod(models.TextChoices):
     MANUAL = "manual", _("Set by editors from sourced updates")
     CHILDREN = "children", _("Weighted average of the commitments that carry it out")
     MILESTONES = "milestones", _("Share of its milestones completed")
+
+
+class ClaimKind(models.TextChoices):
+    """What kind of claim a statement makes. Only some sentences of a speech promise anything."""
+
+    PLEDGE = "pledge", _("Pledge")
+    JOINT_PLEDGE = "joint_pledge", _("Joint pledge")
+    REQUEST = "request", _("Request")
+    REPORTED_RESULT = "reported_result", _("Reported result")
+    ASPIRATION = "aspiration", _("Aspiration")
+
+    @property
+    def meaning(self):
+        return CLAIM_KIND_MEANINGS[self]
+
+    @classmethod
+    def promises(cls):
+        """Claims that something will be done, which can be kept or broken."""
+        return [cls.PLEDGE, cls.JOINT_PLEDGE, cls.REQUEST]
+
+
+CLAIM_KIND_MEANINGS = {
+    ClaimKind.PLEDGE: _("The speaker's side says it will do it."),
+    ClaimKind.JOINT_PLEDGE: _("Both sides say they will do it together."),
+    ClaimKind.REQUEST: _("One side asks or hopes that the other will do it."),
+    ClaimKind.REPORTED_RESULT: _("A claim that something has already happened: to be verified, not kept."),
+    ClaimKind.ASPIRATION: _("A direction or wish with no deliverable that could be delivered."),
+}
+
+
+class Verification(models.TextChoices):
+    """Where a reported result stands, in place of a promise's status."""
+
+    UNVERIFIED = "unverified", _("Unverified")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CONTRADICTED = "contradicted", _("Contradicted")
+
+    @property
+    def meaning(self):
+        return VERIFICATION_MEANINGS[self]
+
+
+VERIFICATION_MEANINGS = {
+    Verification.UNVERIFIED: _("Only the claim itself says so; nobody has checked it against another source yet."),
+    Verification.CONFIRMED: _("A source other than the claim bears it out."),
+    Verification.CONTRADICTED: _("A source other than the claim shows it did not happen as claimed."),
+}
+
+
+class DatePrecision(models.TextChoices):
+    """How precise a date is, as its source gives it. The date stored is the latest day the source allows."""
+
+    DAY = "day", _("Exact day")
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    HALF = "half", _("Half year")
+    YEAR = "year", _("Year")
+    ON_OR_BEFORE = "on_or_before", _("On or before the day")
+
+
+class Checkable(models.TextChoices):
+    """What a statement must name to be checked (after the Open Government Partnership's test)."""
+
+    DELIVERABLE = "deliverable", _("a concrete deliverable")
+    QUANTITY = "quantity", _("a quantity")
+    DEADLINE = "deadline", _("a deadline")
+    PLACE = "place", _("a place")
+    PARTY = "party", _("a responsible party")
+
+    @property
+    def missing(self):
+        return CHECKABLE_MISSING[self]
+
+
+CHECKABLE_MISSING = {
+    Checkable.DELIVERABLE: _("no deliverable"),
+    Checkable.QUANTITY: _("no quantity"),
+    Checkable.DEADLINE: _("no deadline"),
+    Checkable.PLACE: _("no place"),
+    Checkable.PARTY: _("no responsible party"),
+}

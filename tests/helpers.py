@@ -56,9 +56,11 @@ def add_form(pillar, source, **overrides):
         "status": "in_progress",
         "progress": "10",
         "progress_method": "manual",
+        "verification": "unverified",
         "weight": "1",
         "source": source.pk,
         "quote": "We will build the northern road by next year.",
+        **inline_management("statements", 0),
         **inline_management("milestones", 1),
         "milestones-0-title_en": "Survey finished",
         "milestones-0-due_date": "2025-09-30",
@@ -85,7 +87,7 @@ def add_form(pillar, source, **overrides):
 def change_form(commitment, version, **overrides):
     """The admin's change form for `commitment` as opened at `version`, without inline rows."""
     data = add_form(commitment.pillar, commitment.source, slug=commitment.slug, expected_version=str(version))
-    for prefix in ("milestones", "indicators", "updates"):
+    for prefix in ("statements", "milestones", "indicators", "updates"):
         data[f"{prefix}-TOTAL_FORMS"] = "0"
     data.update(overrides)
     return data

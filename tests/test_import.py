@@ -227,9 +227,21 @@ def milestone_sheet(rows, padding=0):
     """An XLSX file of milestone rows, with `padding` bytes of zeros that compress to almost nothing."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["commitment", "title_en", "title_ur", "title_zh_hans", "due_date", "completed_date", "order"])
+    sheet.append(
+        [
+            "commitment",
+            "title_en",
+            "title_ur",
+            "title_zh_hans",
+            "due_date",
+            "due_date_precision",
+            "completed_date",
+            "completed_date_precision",
+            "order",
+        ]  # fmt: skip
+    )
     for n in range(rows):
-        sheet.append(["kkh-phase-ii-realignment", f"Step {n}", "", "", "2026-01-01", "", n])
+        sheet.append(["kkh-phase-ii-realignment", f"Step {n}", "", "", "2026-01-01", "month", "", "", n])
     stream = io.BytesIO()
     book.save(stream)
     if padding:

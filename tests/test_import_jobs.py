@@ -13,12 +13,15 @@ from .factories import CommitmentFactory
 # The job runs in a thread with its own database connection: it must see what the test committed.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HEADER = "commitment,title_en,title_ur,title_zh_hans,due_date,completed_date,order\n"
+HEADER = (
+    "commitment,title_en,title_ur,title_zh_hans,due_date,due_date_precision,completed_date,completed_date_precision,"
+    "order\n"
+)
 
 
 def milestones_csv(rows, bad_row=None):
     lines = [
-        f"walked,Step {n},,,{'2026-13-40' if n == bad_row else '2026-01-01'},{'2025-03-01' if n % 2 else ''},{n}\n"
+        f"walked,Step {n},,,{'2026-13-40' if n == bad_row else '2026-01-01'},day,{'2025-03-01' if n % 2 else ''},,{n}\n"
         for n in range(rows)
     ]
     return (HEADER + "".join(lines)).encode()

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from commitments.models import Commitment, Indicator, Measurement, Milestone, ProgressUpdate
+from commitments.models import Commitment, Indicator, Measurement, Milestone, ProgressUpdate, Statement
 from commitments.vocabulary import CommitmentKind, Party, Status
 
 from .factories import (
@@ -196,6 +196,7 @@ def make_data(world, n):
             )
         )
     Commitment.objects.bulk_create(commitments)
+    Statement.objects.bulk_create([Statement.first_of(commitment) for commitment in commitments])
     add_records(commitments)
     return commitments
 

@@ -76,7 +76,7 @@ def milestone_rows(commitment):
 
 def consistent(commitment):
     commitment.refresh_from_db()
-    return (commitment.status, commitment.progress, commitment.completion_date) == commitment.timeline_state()
+    return all(getattr(commitment, name) == value for name, value in commitment.derived_state().items())
 
 
 # --- Imports never undo editors' work ---------------------------------------------------------------------------

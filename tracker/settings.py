@@ -213,6 +213,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Commitment tracker API",
     "DESCRIPTION": "Read-only JSON of published commitments, with the filters of the public table.",
     "VERSION": "1",
+    # One name for each choice list that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "commitments.vocabulary.DatePrecision",
+        "PartyEnum": "commitments.vocabulary.Party",
+    },
 }
 
 # Errors and warnings go to stderr, one JSON object per line (tracker/logging.py), where gunicorn

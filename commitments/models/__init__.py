@@ -6,10 +6,12 @@ from .measures import Indicator, Measurement, Milestone, MilestoneQuerySet
 from .records import ImportedValues, ImportJob, PublicVersion
 from .sources import Pillar, SourceDocument, Theme
 from .staff import DigestMark, Follow
+from .statements import Statement, StatementQuerySet
 from .timeline import ProgressUpdate, ProgressUpdateQuerySet
 
 __all__ = [
     "PERCENT_VALIDATORS", "Commitment", "CommitmentQuerySet", "DigestMark", "Follow", "ImportJob", "ImportedValues",
     "Indicator", "Measurement", "Milestone", "MilestoneQuerySet", "Pillar", "ProgressUpdate",
-    "ProgressUpdateQuerySet", "PublicVersion", "SourceDocument", "Theme", "translation_columns",
+    "ProgressUpdateQuerySet", "PublicVersion", "SourceDocument", "Statement", "StatementQuerySet", "Theme",
+    "translation_columns",
 ]  # fmt: skip

@@ -7,16 +7,28 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import geometry as geo
-from ..vocabulary import CommitmentKind, Party, ProgressMethod, Status
+from ..dates import PreciseDatesMixin, precision_field
+from ..vocabulary import (
+    Checkable,
+    ClaimKind,
+    CommitmentKind,
+    DatePrecision,
+    Party,
+    ProgressMethod,
+    Status,
+    Verification,
+)
 from .common import PERCENT_VALIDATORS, translation_columns
 from .measures import Indicator
 from .sources import Pillar, SourceDocument, Theme
+from .statements import Statement, missing_elements, named_elements
 from .timeline import ProgressUpdate
 
 
@@ -27,6 +39,34 @@ class CommitmentQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.filter(published=False)
+
+    def promises(self):
+        """Commitments whose claim is a promise (pledge, joint pledge or request), not a reported result or an
+        aspiration."""
+        return self.filter(claim_kind__in=ClaimKind.promises())
+
+    def reported_results(self):
+        return self.filter(claim_kind=ClaimKind.REPORTED_RESULT)
+
+    def statement_count(self):
+        """How many distinct passages state these commitments: items listed in one sentence share it, and
+        count once."""
+        return self.values("source_id", "quote_start", "quote").distinct().count()
+
+    def naming(self, *elements):
+        """Commitments with a statement naming each of these elements (Checkable) at all."""
+        conditions = {
+            Checkable.DELIVERABLE: ~Q(deliverable=""),
+            Checkable.QUANTITY: Q(quantity__isnull=False),
+            Checkable.DEADLINE: Q(target_date__isnull=False),
+            Checkable.PLACE: ~Q(place=""),
+            Checkable.PARTY: ~Q(responsible_party=""),
+        }
+        queryset = self
+        for element in elements:
+            named = Statement.objects.filter(conditions[element], commitment=models.OuterRef("pk"))
+            queryset = queryset.filter(models.Exists(named))
+        return queryset
 
     def visible_to(self, user):
         if user.has_perm("commitments.view_draft"):
@@ -52,7 +92,17 @@ class CommitmentQuerySet(models.QuerySet):
 
     def for_listing(self):
         # A source's full text is long; lists show only its title.
-        return self.select_related("pillar", "theme", "source").defer("source__text", "source__summary")
+        return (
+            self.select_related("pillar", "theme", "source")
+            .defer("source__text", "source__summary")
+            .with_statement_count()
+        )
+
+    def with_statement_count(self):
+        counted = Statement.objects.filter(commitment=models.OuterRef("pk")).order_by().values("commitment")
+        return self.annotate(
+            statement_count=Coalesce(models.Subquery(counted.annotate(n=models.Count("pk")).values("n")), 0)
+        )
 
     def with_public_record(self):
         """Everything a public commitment page or API record shows, in a fixed number of queries."""
@@ -64,11 +114,21 @@ class CommitmentQuerySet(models.QuerySet):
                 queryset=ProgressUpdate.objects.public().select_related("source_document"),
                 to_attr="public_updates",
             ),
+            models.Prefetch(
+                "statements",
+                queryset=Statement.objects.in_order().select_related("source").defer("source__text", "source__summary"),
+            ),
             models.Prefetch("children", queryset=Commitment.objects.published(), to_attr="published_children"),
         )
 
 
-class Commitment(models.Model):
+class Commitment(PreciseDatesMixin, models.Model):
+    PRECISE_DATES = {
+        "start_date": "start_date_precision",
+        "target_date": "target_date_precision",
+        "completion_date": "completion_date_precision",
+    }
+
     title = models.CharField(_("title"), max_length=200, help_text=_("A short name for what was promised."))
     slug = models.SlugField(
         _("slug"), max_length=100, unique=True, help_text=_("The commitment's address on the site; never reused.")
@@ -131,16 +191,50 @@ class Commitment(models.Model):
         ),
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
-    target_date = models.DateField(_("target date"), null=True, blank=True, help_text=_("When it was promised for."))
+    start_date_precision = precision_field(_("precision of the start date"))
+    target_date = models.DateField(
+        _("target date"),
+        null=True,
+        blank=True,
+        help_text=_("The deadline its latest statement gives; it follows its statements."),
+    )
+    target_date_precision = precision_field(_("precision of the target date"))
     completion_date = models.DateField(
         _("completion date"), null=True, blank=True, help_text=_("Required once the status is completed.")
     )
+    completion_date_precision = precision_field(_("precision of the completion date"))
+    claim_kind = models.CharField(
+        _("claim kind"),
+        max_length=20,
+        choices=ClaimKind.choices,
+        default=ClaimKind.PLEDGE,
+        help_text=_("What its latest statement claims; it follows its statements."),
+    )
+    verification = models.CharField(
+        _("verification"),
+        max_length=20,
+        choices=Verification.choices,
+        default=Verification.UNVERIFIED,
+        help_text=_("For a reported result: whether a source other than the claim bears it out."),
+    )
+    checkability = models.PositiveSmallIntegerField(
+        _("checkability"),
+        default=0,
+        editable=False,
+        help_text=_("How many of deliverable, quantity, deadline, place and party its statements name (0 to 5)."),
+    )
     source = models.ForeignKey(
-        SourceDocument, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("source document")
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        verbose_name=_("first stated in"),
+        help_text=_("The source of its first statement; it follows its statements."),
     )
     quote = models.TextField(
         _("verbatim quote"),
-        help_text=_("Copied exactly from the source document's text; it is located there on save."),
+        help_text=_(
+            "Its first statement's words, copied exactly from the source document's text; it is located there on save."
+        ),
     )
     quote_start = models.PositiveIntegerField(
         _("quote position"), editable=False, default=0, help_text=_("Character offset of the quote in the source text.")
@@ -244,7 +338,26 @@ class Commitment(models.Model):
     def status_meaning(self):
         return Status(self.status).meaning
 
+    @property
+    def claim_meaning(self):
+        return ClaimKind(self.claim_kind).meaning
+
+    @property
+    def verification_meaning(self):
+        return Verification(self.verification).meaning
+
+    @property
+    def missing_elements(self):
+        """What none of its statements names, in words ("no deadline"), of deliverable, quantity, deadline,
+        place and party."""
+        return [element.missing for element in missing_elements(self.statements.all())]
+
+    @property
+    def is_reported_result(self):
+        return self.claim_kind == ClaimKind.REPORTED_RESULT
+
     def clean(self):
+        self.normalise_dates()
         errors = {}
         if self.theme_id and self.pillar_id and self.theme.pillar_id != self.pillar_id:
             errors["theme"] = _("The theme “%(theme)s” belongs to another pillar.") % {"theme": self.theme.name}
@@ -264,13 +377,7 @@ class Commitment(models.Model):
 
     def locate_quote(self):
         """Record where the quote stands in the source text; refuse a quote that is not there verbatim."""
-        position = self.source.text.find(self.quote)
-        if position < 0:
-            raise ValidationError(
-                _("The quote does not occur word for word in “%(source)s”. Copy it exactly from the source text."),
-                params={"source": self.source.title},
-            )
-        self.quote_start = position
+        self.quote_start = self.source.position_of(self.quote)
 
     def geometry_or_point(self):
         """The GeoJSON geometry to draw: the geometry, or a Point at the latitude and longitude; None for neither."""
@@ -287,10 +394,34 @@ class Commitment(models.Model):
             node = node.parent
         return ids
 
+    def derived_state(self):
+        """{field: value} of everything that follows from the commitment's timeline and its statements."""
+        return {**self.timeline_state(), **self.statement_state()}
+
+    def statement_state(self):
+        """What its statements give it: the first statement's source and quote (its origin), the latest
+        statement's claim kind, the deadline of the latest statement that gives one, and how many of the five
+        checkable elements any statement names. Empty for a commitment with no statement yet."""
+        statements = list(self.statements.in_order().select_related("source").defer("source__text"))
+        if not statements:
+            return {}
+        origin, latest = statements[0], statements[-1]
+        with_deadline = [statement for statement in statements if statement.target_date]
+        deadline = with_deadline[-1] if with_deadline else None
+        return {
+            "source_id": origin.source_id,
+            "quote": origin.quote,
+            "quote_start": origin.quote_start,
+            "claim_kind": latest.claim_kind,
+            "target_date": deadline.target_date if deadline else None,
+            "target_date_precision": deadline.target_date_precision if deadline else DatePrecision.DAY,
+            "checkability": len(named_elements(statements)),
+        }
+
     def timeline_state(self):
-        """(status, progress, completion date) as the timeline of dated, sourced updates and the progress rule
-        give them: the latest update's status, the latest progress an update set (or the rule's), and for a
-        completed commitment the date it was completed unless an editor recorded a more precise one.
+        """{status, progress, completion date and its precision} as the timeline of dated, sourced updates and
+        the progress rule give them: the latest update's status, the latest progress an update set (or the
+        rule's), and for a completed commitment the date it was completed unless an editor recorded a more precise one.
         Reopening a completed commitment clears its completion date; a date given before the update that
         completes it is kept for that update."""
         updates = list(self.updates.order_by("-date", "-created").only("date", "status", "progress"))
@@ -301,14 +432,23 @@ class Commitment(models.Model):
         else:
             progress = self.computed_progress()
         completion_date = None if self.status == Status.COMPLETED else self.completion_date
+        precision = self.completion_date_precision
         if status == Status.COMPLETED:
             completed_since = latest.date
             for update in updates:
                 if update.status != Status.COMPLETED:
                     break
                 completed_since = update.date
-            completion_date = self.completion_date or completed_since
-        return status, progress, completion_date
+            if self.completion_date is None:
+                completion_date, precision = completed_since, DatePrecision.DAY
+            else:
+                completion_date = self.completion_date
+        return {
+            "status": status,
+            "progress": progress,
+            "completion_date": completion_date,
+            "completion_date_precision": precision,
+        }
 
     def computed_progress(self):
         """The progress its rule gives, or None when the rule is manual or has nothing to count.

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..dates import PreciseDatesMixin, precision_field
 from ..vocabulary import Measure
 from .common import translation_columns
 
@@ -20,13 +21,17 @@ class MilestoneQuerySet(models.QuerySet):
         return self.pending().filter(due_date__lte=day)
 
 
-class Milestone(models.Model):
+class Milestone(PreciseDatesMixin, models.Model):
+    PRECISE_DATES = {"due_date": "due_date_precision", "completed_date": "completed_date_precision"}
+
     commitment = models.ForeignKey(
         "commitments.Commitment", on_delete=models.CASCADE, related_name="milestones", verbose_name=_("commitment")
     )
     title = models.CharField(_("title"), max_length=200)
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date_precision = precision_field(_("precision of the due date"))
     completed_date = models.DateField(_("completed on"), null=True, blank=True)
+    completed_date_precision = precision_field(_("precision of the completion date"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = MilestoneQuerySet.as_manager()
@@ -46,6 +51,9 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        self.normalise_dates()
 
     @property
     def is_done(self):
@@ -102,12 +110,15 @@ class Indicator(models.Model):
                 raise ValidationError(errors)
 
 
-class Measurement(models.Model):
+class Measurement(PreciseDatesMixin, models.Model):
+    PRECISE_DATES = {"as_of": "as_of_precision"}
+
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("indicator")
     )
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
     as_of = models.DateField(_("as of"), help_text=_("The date the value describes."))
+    as_of_precision = precision_field(_("precision of the date"))
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     source_document = models.ForeignKey(
         "commitments.SourceDocument",
@@ -143,6 +154,7 @@ class Measurement(models.Model):
         return f"{self.indicator.name}: {self.value} ({self.as_of})"
 
     def clean(self):
+        self.normalise_dates()
         negative = self.value is not None and self.value < 0
         if negative and self.indicator_id and self.indicator.measure in Measure.non_negative():
             raise ValidationError({"value": _("A count or amount cannot be negative.")})

@@ -36,17 +36,28 @@ class SourceDocument(models.Model):
     def get_absolute_url(self):
         return reverse("commitments:source_detail", args=[self.slug])
 
+    def position_of(self, quote):
+        """Where a quote stands in the text; a quote that is not there word for word is refused."""
+        position = self.text.find(quote)
+        if position < 0:
+            raise ValidationError(
+                _("The quote does not occur word for word in “%(source)s”. Copy it exactly from the source text."),
+                params={"source": self.title},
+            )
+        return position
+
     def clean(self):
         """A changed text must still hold every quote taken from it, word for word (services relocate them).
-        `corrected_quotes` ({commitment slug: quote}) are quotes corrected in the same change."""
+        `corrected_quotes` ({commitment slug: quote}) are quotes of its statements corrected in the same change."""
         if self.pk is None:
             return
         corrected = getattr(self, "corrected_quotes", {})
-        lost = [
-            commitment.title
-            for commitment in self.commitments.only("slug", "title", "quote").order_by("title")
-            if corrected.get(commitment.slug, commitment.quote) not in self.text
-        ]
+        statements = self.statements.select_related("commitment").only("quote", "commitment__slug", "commitment__title")
+        lost = sorted(
+            statement.commitment.title
+            for statement in statements
+            if corrected.get(statement.commitment.slug, statement.quote) not in self.text
+        )
         if lost:
             raise ValidationError(
                 {

@@ -1,6 +1,6 @@
 from django import template
 
-from ..charts import Sparkline
+from ..charts import Drift, Sparkline
 
 register = template.Library()
 
@@ -15,3 +15,14 @@ def milestone_state(milestone, today):
     if milestone.is_done:
         return "done"
     return "overdue" if milestone.is_overdue(today) else "due"
+
+
+@register.filter
+def precise(obj, name):
+    """`{{ commitment|precise:"target_date" }}`: the date as its source gives it (a PreciseDate), or None."""
+    return obj.precise(name)
+
+
+@register.simple_tag
+def drift(statements):
+    return Drift.of(statements)

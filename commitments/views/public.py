@@ -6,6 +6,7 @@ from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -16,9 +17,9 @@ from ..exports import SafeExportMixin
 from ..filters import CommitmentFilter
 from ..history import status_timeline
 from ..maps import draw
-from ..models import Commitment, Indicator, Measurement, Pillar, ProgressUpdate, SourceDocument
+from ..models import Commitment, Indicator, Measurement, Pillar, ProgressUpdate, SourceDocument, Statement
 from ..tables import CommitmentTable
-from ..vocabulary import Party
+from ..vocabulary import Checkable, ClaimKind, Party, Verification
 
 LATEST_UPDATES = 8
 
@@ -30,20 +31,52 @@ class CommitmentTableMixin(SafeExportMixin, SingleTableMixin):
 
 
 def commitments_url(**params):
-    return f"{reverse('commitments:commitment_list')}?{urlencode(params)}"
+    return f"{reverse('commitments:commitment_list')}?{urlencode(params, doseq=True)}"
+
+
+def claim_counts(published):
+    """Promises and other claims counted apart, each number with the table that makes it. Items listed in one
+    sentence share their statement, so promises are also counted by statement."""
+    promises = published.promises()
+    promise_filter = {"claim_kind": ClaimKind.promises()}
+    results = dict(published.reported_results().order_by().values_list("verification").annotate(n=Count("pk")))
+    naming = [
+        (_("name a deadline"), [Checkable.DEADLINE]),
+        (_("name a quantity"), [Checkable.QUANTITY]),
+        (_("name both a deadline and a quantity"), [Checkable.DEADLINE, Checkable.QUANTITY]),
+    ]
+    return {
+        "promises": promises.count(),
+        "promise_statements": promises.statement_count(),
+        "promises_url": commitments_url(**promise_filter),
+        "aspirations": published.filter(claim_kind=ClaimKind.ASPIRATION).count(),
+        "aspirations_url": commitments_url(claim_kind=ClaimKind.ASPIRATION),
+        "results": sum(results.values()),
+        "results_url": commitments_url(claim_kind=ClaimKind.REPORTED_RESULT),
+        "verification": [
+            (state, results.get(state.value, 0), commitments_url(verification=state.value)) for state in Verification
+        ],
+        "naming": [
+            (label, promises.naming(*elements).count(), commitments_url(**promise_filter, names=elements))
+            for label, elements in naming
+        ],
+    }
 
 
 def dashboard(request):
-    commitments = Commitment.objects.published()
+    published = Commitment.objects.published()
+    # A reported result is verified, not kept: statuses and progress are those of the other claims.
+    commitments = published.exclude(claim_kind=ClaimKind.REPORTED_RESULT)
     pillars = Pillar.objects.in_bulk()
     progress = commitments.aggregate(average=Avg("progress"), known=Count("pk", filter=Q(progress__isnull=False)))
     key_indicators = (
-        Indicator.objects.filter(key=True, commitment__in=commitments)
+        Indicator.objects.filter(key=True, commitment__in=published)
         .select_related("commitment")
         .prefetch_related(Prefetch("measurements", queryset=Measurement.objects.order_by("-as_of")))
     )
     context = {
-        "total": commitments.count(),
+        "total": published.count(),
+        "claims": claim_counts(published),
         "progress": progress,
         "status_chart": status_chart(commitments, lambda status: commitments_url(status=status.value)),
         "pillar_chart": stacked_status_chart(
@@ -102,21 +135,25 @@ class SourceListView(ListView):
     template_name = "commitments/source_list.html"
 
     def get_queryset(self):
+        # Every published commitment the source states, first stated there or restated.
         return SourceDocument.objects.annotate(
-            commitment_count=Count("commitments", filter=Q(commitments__in=Commitment.objects.published()))
+            commitment_count=Count("statements", filter=Q(statements__commitment__published=True))
         )
 
 
 class SourceDetailView(CommitmentTableMixin, DetailView):
+    """A source's full text with every published statement in it marked, and the commitments it states."""
+
     template_name = "commitments/source_detail.html"
     model = SourceDocument
 
     def get_table_data(self):
-        return Commitment.objects.published().for_listing().filter(source=self.object)
+        return Commitment.objects.published().for_listing().filter(statements__source=self.object)
 
     def get_context_data(self, **kwargs):
-        quoted = Commitment.objects.published().filter(source=self.object).only("slug", "title", "quote", "quote_start")
-        return super().get_context_data(passages=annotate(self.object.text, list(quoted)), **kwargs)
+        # The commitment's whole row: its title is read through its translation columns.
+        stated = Statement.objects.of_published().filter(source=self.object).select_related("commitment")
+        return super().get_context_data(passages=annotate(self.object.text, list(stated)), **kwargs)
 
 
 def commitment_map(request):

@@ -32,8 +32,10 @@ from commitments.models import (
     Pillar,
     ProgressUpdate,
     SourceDocument,
+    Statement,
     Theme,
 )
+from commitments.models.statements import named_elements
 from commitments.vocabulary import CommitmentKind, DocumentKind, Measure, Party, ProgressMethod, SourceKind, Status
 
 BATCH = 2000
@@ -392,8 +394,11 @@ def seed_commitments(rng, sources, pillars, themes):
         # The parent's progress is the weighted average of its children's, as services.refresh_progress makes it.
         total = sum(child.weight for child in family)
         parents[-1].progress = round(sum(c.weight * (c.progress or 0) for c in family) / total) if family else None
+    for commitment in parents + others:
+        commitment.checkability = len(named_elements([Statement.first_of(commitment)]))
     insert(Commitment, parents)  # before their children, which need their ids
     insert(Commitment, others)
+    insert(Statement, (Statement.first_of(commitment) for commitment in parents + others))
     return parents + others
 
 
@@ -491,8 +496,12 @@ def seed_updates(rng, commitments):
 
 def delete_all():
     """Empty the tracker's tables and their history, children first, without signals."""
-    models = [Follow, ProgressUpdate, Measurement, Indicator, Milestone, Commitment, Theme, Pillar, SourceDocument]
-    models += [model.history.model for model in (ProgressUpdate, Measurement, Indicator, Milestone, Commitment)]
+    models = [
+        Follow, ProgressUpdate, Measurement, Indicator, Milestone, Statement, Commitment, Theme, Pillar, SourceDocument,
+    ]  # fmt: skip
+    models += [
+        model.history.model for model in (ProgressUpdate, Measurement, Indicator, Milestone, Statement, Commitment)
+    ]
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")

@@ -21,7 +21,8 @@ from commitments.iati import imprecision
 from commitments.models import Commitment, Milestone, Statement
 from commitments.vocabulary import ClaimKind, DatePrecision, Verification
 
-from .factories import CommitmentFactory, SourceDocumentFactory
+from .factories import CommitmentFactory, PillarFactory, SourceDocumentFactory
+from .helpers import add_form, change_form, inline_management
 
 SPEECH = (
     Path(__file__).resolve().parent.parent
@@ -413,3 +414,85 @@ def test_a_field_a_catalogue_gives_for_the_first_time_is_set_unless_an_editor_ch
         "test-statement-500-scholarships": Verification.CONTRADICTED,  # an editor's value is kept
     }
     assert any("test-statement-500-scholarships.verification" in line for line in report.kept)
+
+
+# --- The admin -------------------------------------------------------------------------------------------------------
+
+
+def statement_rows(*rows, initial=0):
+    data = {**inline_management("statements", len(rows)), "statements-INITIAL_FORMS": str(initial)}
+    for n, row in enumerate(rows):
+        data.update({f"statements-{n}-{name}": value for name, value in row.items()})
+    return data
+
+
+def test_the_admin_adds_a_commitment_with_a_restatement(client, editor):
+    client.force_login(editor)
+    pillar, first = PillarFactory(), SourceDocumentFactory(date=datetime.date(2025, 1, 1))
+    later = source_with("The road will be finished in 2027.", date=datetime.date(2025, 6, 1))
+    data = add_form(pillar, first)
+    data.update(
+        statement_rows(
+            {
+                "source": later.pk,
+                "quote": "The road will be finished in 2027.",
+                "speaker": "pakistan",
+                "claim_kind": "pledge",
+                "target_date": "2027-01-01",
+                "target_date_precision": "year",
+                "responsible_party": "pakistan",
+            }
+        )
+    )
+    response = client.post(reverse("admin:commitments_commitment_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    commitment = Commitment.objects.get(slug="northern-road")
+    # The form's source and quote are its first statement; the inline row restates it.
+    assert [(s.source_id, s.quote) for s in commitment.statements.in_order()] == [
+        (first.pk, "We will build the northern road by next year."),
+        (later.pk, "The road will be finished in 2027."),
+    ]
+    assert (commitment.source_id, commitment.target_date) == (first.pk, datetime.date(2027, 12, 31))
+    assert commitment.statements.get(source=later).history.first().history_user == editor
+
+
+def test_the_admin_edits_a_quote_only_in_its_statement(client, editor):
+    client.force_login(editor)
+    source = source_with("We will build a road.", "We will build a bridge.", date=datetime.date(2025, 1, 1))
+    commitment = CommitmentFactory(source=source, quote="We will build a road.")
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    page = client.get(url)
+    assert "quote" not in page.context["adminform"].form.fields  # shown, not edited, on the commitment
+    statement = commitment.statements.get()
+    data = change_form(commitment, commitment.version, quote="We will build a bridge.")
+    row = {
+        "id": statement.pk,
+        "commitment": commitment.pk,
+        "source": source.pk,
+        "quote": "We will build a bridge.",
+        "speaker": statement.speaker,
+        "claim_kind": "request",
+        "target_date": "2026-04-01",
+        "target_date_precision": "quarter",
+        "responsible_party": "pakistan",
+    }
+    data.update(statement_rows(row, initial=1))
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    commitment.refresh_from_db()
+    assert (commitment.quote, commitment.claim_kind) == ("We will build a bridge.", "request")
+    assert (commitment.target_date, commitment.target_date_precision) == (datetime.date(2026, 6, 30), "quarter")
+
+
+def test_the_admin_refuses_a_statement_quote_missing_from_its_source(client, editor):
+    client.force_login(editor)
+    commitment = CommitmentFactory()
+    statement = commitment.statements.get()
+    data = change_form(commitment, commitment.version)
+    row = {"id": statement.pk, "commitment": commitment.pk, "source": statement.source_id,
+           "quote": "Words that are not there.", "speaker": "china", "claim_kind": "pledge"}  # fmt: skip
+    data.update(statement_rows(row, initial=1))
+    response = client.post(reverse("admin:commitments_commitment_change", args=[commitment.pk]), data)
+    assert response.status_code == 200
+    assert "does not occur word for word" in response.content.decode()
+    assert commitment.statements.get().quote == statement.quote

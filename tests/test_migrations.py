@@ -1,0 +1,58 @@
+"""Migrations that move data: nothing is lost."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("commitments", "0010_import_jobs")]
+AFTER = [("commitments", "0011_statements_claims_precision")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_commitment_becomes_its_first_statement_and_keeps_its_catalogue_ownership():
+    old = migrate(BEFORE)
+    try:
+        source = old.get_model("commitments", "SourceDocument").objects.create(
+            title="Speech", slug="speech", date=datetime.date(2025, 2, 21), speaker="A", kind="speech",
+            text="Intro. We will build a road by 2027.",
+        )  # fmt: skip
+        pillar = old.get_model("commitments", "Pillar").objects.create(name="P", slug="p")
+        commitment = old.get_model("commitments", "Commitment").objects.create(
+            title="Road", title_en="Road", slug="road", pillar=pillar, party="pakistan", kind="infrastructure",
+            source=source, quote="We will build a road by 2027.", quote_start=7,
+            target_date=datetime.date(2027, 12, 31),
+        )  # fmt: skip
+        old.get_model("commitments", "ImportedValues").objects.create(
+            catalogue="speech", model="commitments.commitment", key="commitment:road",
+            values={"quote": "We will build a road by 2027.", "target_date": "2027-12-31"},
+            imported=datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC),
+        )  # fmt: skip
+
+        new = migrate(AFTER)
+        statement = new.get_model("commitments", "Statement").objects.get(commitment_id=commitment.pk)
+        assert (statement.source_id, statement.quote, statement.quote_start) == (
+            source.pk,
+            "We will build a road by 2027.",
+            7,
+        )
+        assert (statement.speaker, statement.responsible_party, statement.claim_kind) == (
+            "pakistan",
+            "pakistan",
+            "pledge",
+        )
+        assert statement.target_date == datetime.date(2027, 12, 31)
+        record = new.get_model("commitments", "ImportedValues").objects.get(key="statement:road/speech")
+        assert record.values["quote"] == "We will build a road by 2027."
+        assert record.values["target_date"] == "2027-12-31"
+    finally:
+        call_command("migrate", verbosity=0)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy
 
 from .vocabulary import DatePrecision
@@ -53,7 +54,7 @@ class PreciseDate:
                 return _("first half of %(year)s") % {"year": day.year}
             return _("second half of %(year)s") % {"year": day.year}
         if precision == DatePrecision.YEAR:
-            return str(day.year)
+            return pgettext("a year on its own", "%(year)s") % {"year": day.year}
         if precision == DatePrecision.ON_OR_BEFORE:
             return _("on or before %(date)s") % {"date": date_format(day, "DATE_FORMAT")}
         return date_format(day, "DATE_FORMAT")

@@ -16,6 +16,17 @@ class Table(tables.Table):
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
 
 
+class PrecisionColumn(tables.Column):
+    """How precise a date is, for the exports: empty where there is no date."""
+
+    def __init__(self, date_field, **kwargs):
+        self.date_field = date_field
+        super().__init__(visible=False, orderable=False, **kwargs)
+
+    def value(self, record, value):
+        return getattr(record, f"get_{self.accessor}_display")() if getattr(record, self.date_field) else ""
+
+
 class CommitmentTable(Table):
     """The public commitment table; its exports carry the quote and the full record."""
 
@@ -33,17 +44,17 @@ class CommitmentTable(Table):
     slug = tables.Column(visible=False)
     theme = tables.Column(visible=False, verbose_name=_("Theme"), accessor="theme__name")
     kind = tables.Column(visible=False, verbose_name=_("Kind"))
-    target_date_precision = tables.Column(visible=False, verbose_name=_("Target date precision"))
+    target_date_precision = PrecisionColumn("target_date", verbose_name=_("Target date precision"))
     verification = tables.Column(visible=False, verbose_name=_("Verification"))
     statement_count = tables.Column(
         visible=False, verbose_name=_("Statements"), accessor="statement_count", orderable=False
     )
     start_date = tables.DateColumn(visible=False, verbose_name=_("Start date"), format="Y-m-d")
-    start_date_precision = tables.Column(visible=False, verbose_name=_("Start date precision"))
+    start_date_precision = PrecisionColumn("start_date", verbose_name=_("Start date precision"))
     completion_date = tables.DateColumn(
         accessor="completed_on", visible=False, verbose_name=_("Completion date"), format="Y-m-d", orderable=False
     )
-    completion_date_precision = tables.Column(visible=False, verbose_name=_("Completion date precision"))
+    completion_date_precision = PrecisionColumn("completed_on", verbose_name=_("Completion date precision"))
     location = tables.Column(visible=False, verbose_name=_("Location"))
     summary = tables.Column(visible=False, verbose_name=_("Summary"))
     quote = tables.Column(visible=False, verbose_name=_("Quote"))

@@ -108,8 +108,9 @@ def test_editor_imports_a_large_file_through_an_import_job(
 
 
 def import_through_a_job(page, site):
-    rows = "".join(f"{ML1},Section {n} surveyed,,,2027-01-01,,{n}\n" for n in range(30))
-    csv = "commitment,title_en,title_ur,title_zh_hans,due_date,completed_date,order\n" + rows
+    rows = "".join(f"{ML1},Section {n} surveyed,,,2027-01-01,year,,,{n}\n" for n in range(30))
+    header = "commitment,title_en,title_ur,title_zh_hans,due_date,due_date_precision,completed_date,"
+    csv = header + "completed_date_precision,order\n" + rows
     sign_in(page, site, "ed")
     page.goto(f"{site}/admin/commitments/milestone/import/")
     page.set_input_files("#id_import_file", {"name": "sections.csv", "mimeType": "text/csv", "buffer": csv.encode()})

@@ -131,7 +131,17 @@ def test_dates_and_numbers_follow_the_locale(client, catalogue):
 
 
 def msgids(po_text):
-    return set(re.findall(r'^msgid "(.+)"$', po_text, flags=re.MULTILINE))
+    """Every msgid of a .po file, its continuation lines joined, whichever way the file was wrapped."""
+    ids, parts = set(), None
+    for line in [*po_text.splitlines(), ""]:
+        if line.startswith("msgid "):
+            parts = [line[len("msgid ") :]]
+        elif parts is not None and line.startswith('"'):
+            parts.append(line)
+        elif parts is not None:
+            ids.add("".join(part.strip()[1:-1] for part in parts))
+            parts = None
+    return ids - {""}
 
 
 def test_translation_files_hold_every_string_of_the_source(tmp_path):

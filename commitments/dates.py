@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from .vocabulary import DatePrecision
 

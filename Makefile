@@ -28,6 +28,7 @@ install-dev: $(VENV)/.installed-dev
 catalogue: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_catalogue $(CATALOGUE)
+	$(BIN)/python manage.py judge
 
 run: catalogue
 	$(BIN)/python manage.py ensure_admin
@@ -36,6 +37,7 @@ run: catalogue
 # Production server: gunicorn and whitenoise, settings from the environment (see README, "Production").
 serve: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py judge
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn tracker.wsgi
 

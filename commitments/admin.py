@@ -20,7 +20,9 @@ from .admin_guard import ChangelistGuardMixin
 from .concurrency import StaleEdit, lock_current
 from .exports import SafeCSV, SafeXLSX
 from .models import (
+    Check,
     Commitment,
+    EvidenceSource,
     ImportJob,
     Indicator,
     Measurement,
@@ -30,9 +32,11 @@ from .models import (
     SourceDocument,
     Statement,
     Theme,
+    VerdictRecord,
 )
 from .services import owner_id
 from .uploads import check_upload
+from .vocabulary import VerdictKind
 
 admin.site.site_header = _("Commitment tracker administration")
 admin.site.site_title = _("Commitment tracker")
@@ -149,8 +153,10 @@ class ServiceWritesMixin:
             parts.extend((formset.fk.name, part) for part in formset.save(commit=False))
             deleted.extend(formset.deleted_objects)
         for _fk, part in parts:
-            if isinstance(part, ProgressUpdate) and not part.author_id:
+            if isinstance(part, (ProgressUpdate, VerdictRecord)) and not part.author_id:
                 part.author = request.user
+            if isinstance(part, Check) and not part.checked_by_id:
+                part.checked_by = request.user
         self.save_through_services(request, form, bound_to_parent(parts, form.instance), deleted)
         form.save_m2m()
 
@@ -274,6 +280,32 @@ class StatementInline(admin.StackedInline):
     verbose_name_plural = _("statements: the first is its origin, later ones restate it")
 
 
+class VerdictInline(admin.StackedInline):
+    """An editor's verdicts and their withdrawals; the rule's own verdicts are history, not edited here."""
+
+    model = VerdictRecord
+    extra = 0
+    fields = [("kind", "verdict", "judged_on"), "reason", ("source_url", "source_document"), "author"]
+    readonly_fields = ["author"]
+    verbose_name = _("editor's verdict")
+    verbose_name_plural = _("editor's verdicts (each with a reason and a source; the rule's are in the history)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(kind=VerdictKind.RULE)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            kwargs["choices"] = [(k.value, k.label) for k in (VerdictKind.OVERRIDE, VerdictKind.WITHDRAWN)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class CheckInline(admin.TabularInline):
+    model = Check
+    extra = 0
+    fields = ["checked_on", "source_url", "source_document", "note", "checked_by"]
+    readonly_fields = ["checked_by"]
+
+
 class MilestoneInline(TranslationTabularInline):
     model = Milestone
     extra = 0
@@ -335,24 +367,35 @@ class CommitmentAdmin(
         "title", "pillar", "party", "claim_kind", "status", "progress", "checkability", "target_date", "last_update",
         "published",
     ]  # fmt: skip
-    list_filter = ["pillar", "theme", "party", "claim_kind", "verification", "status", "checkability", "kind",
-                   "published"]  # fmt: skip
+    list_filter = ["pillar", "theme", "party", "claim_kind", "verdict", "evidence_strength", "verification", "status",
+                   "checkability", "kind", "published"]  # fmt: skip
     list_select_related = ["pillar"]
     search_fields = ["title", "summary", "quote", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parent", "owner"]
     actions = [publish, unpublish]
-    inlines = [StatementInline, MilestoneInline, IndicatorInline, ProgressUpdateInline]
+    inlines = [StatementInline, MilestoneInline, IndicatorInline, ProgressUpdateInline, VerdictInline, CheckInline]
     # What follows from its statements and its timeline is shown, not edited here.
     readonly_fields = [
         "status", "progress", "record_update", "claim_kind", "checkability", "target_date", "target_date_precision",
-        "quote_start", "created", "updated",
+        "quote_start", "created", "updated", "verdict", "verdict_date", "verdict_overridden", "verdict_reason",
+        "evidence_strength", "evidence_sources", "independent_sources", "last_checked",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "published", "owner", "expected_version"]}),
         (_("Classification"), {"fields": ["pillar", "theme", "party", "kind", ("parent", "weight")]}),
         (_("Claim"), {"fields": [("claim_kind", "checkability"), "verification"]}),
-        (_("Progress"), {"fields": [("status", "progress"), "record_update", "progress_method", "last_verified"]}),
+        (
+            _("Verdict and evidence"),
+            {
+                "fields": [
+                    ("verdict", "verdict_date", "verdict_overridden"),
+                    "verdict_reason",
+                    ("evidence_strength", "evidence_sources", "independent_sources", "last_checked"),
+                ]
+            },
+        ),
+        (_("Progress"), {"fields": [("status", "progress"), "record_update", "progress_method"]}),
         (
             _("Dates"),
             {
@@ -409,6 +452,33 @@ class CommitmentAdmin(
 
     def delete_through_services(self, request, obj):
         services.delete_commitment(obj, user=request.user)
+
+
+@admin.register(EvidenceSource)
+class EvidenceSourceAdmin(ChangelistGuardMixin, SharedRowAdminMixin, StrictImportExportMixin, SimpleHistoryAdmin):
+    """Who published each cited source decides how independent it is; a copy is kept when it is archived."""
+
+    resource_classes = [resources.EvidenceSourceResource]
+    list_display = ["title", "publisher", "publisher_kind", "country", "published_on", "link_state", "archived_at"]
+    list_filter = ["publisher_kind", "link_state", "country"]
+    search_fields = ["title", "publisher", "url"]
+    readonly_fields = [
+        "archive_sha256", "archive_content_type", "archived_at", "archive_note", "link_state", "link_checked_at",
+        "archived_copy",
+    ]  # fmt: skip
+    fields = [
+        "title", ("publisher", "publisher_kind", "country"), "url", "source_document", ("published_on", "retrieved_on"),
+        "archive", "archived_copy", ("archive_sha256", "archive_content_type", "archived_at"), "archive_note",
+        ("link_state", "link_checked_at"),
+    ]  # fmt: skip
+
+    @admin.display(description=_("archived copy"))
+    def archived_copy(self, obj):
+        if not obj.archive:
+            return _("none yet: upload one, or run manage.py archive_sources")
+        return format_html(
+            '<a href="{}">{}</a>', reverse("commitments:staff_archived_copy", args=[obj.pk]), _("Open the copy")
+        )
 
 
 @admin.register(Statement)

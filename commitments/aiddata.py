@@ -10,6 +10,7 @@ import csv
 import io
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import translation
 
 from .exports import escape_formula
 from .iati import activity_identifier, english, english_field, number, sector_for
@@ -47,6 +48,9 @@ COLUMNS = [
     "Tracker Slug",
     "Tracker URL",
     "Tracker IATI Identifier",
+    "Tracker Verdict",
+    "Tracker Verdict Date",
+    "Tracker Evidence",
 ]
 
 
@@ -102,7 +106,16 @@ def row(commitment, request):
         "Tracker Slug": commitment.slug,
         "Tracker URL": request.build_absolute_uri(commitment.get_absolute_url()),
         "Tracker IATI Identifier": activity_identifier(commitment),
+        "Tracker Verdict": english_label(commitment, "verdict"),
+        "Tracker Verdict Date": commitment.verdict_date.isoformat() if commitment.verdict_date else "",
+        "Tracker Evidence": english_label(commitment, "evidence_strength"),
     }
+
+
+def english_label(commitment, field):
+    """A choice's label in English, as the rest of the file."""
+    with translation.override("en"):
+        return str(getattr(commitment, f"get_{field}_display")())
 
 
 def csv_text(request):

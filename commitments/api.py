@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from .filters import CommitmentFilter
-from .models import Commitment, Indicator, Measurement, Milestone, ProgressUpdate, Statement
+from .models import Commitment, Indicator, Measurement, Milestone, ProgressUpdate, Statement, VerdictRecord
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -61,6 +61,26 @@ class UpdateSerializer(serializers.ModelSerializer):
         fields = ["date", "text", "source", "source_kind", "status", "progress"]
 
 
+class EvidenceSerializer(serializers.Serializer):
+    """How strong the evidence behind a commitment is."""
+
+    sources = serializers.IntegerField(source="evidence_sources", read_only=True)
+    independent_sources = serializers.IntegerField(
+        read_only=True, help_text="Sources independent of the government that made the promise."
+    )
+    last_checked = serializers.DateField(read_only=True, allow_null=True)
+    strength = serializers.CharField(source="evidence_strength", read_only=True)
+    strength_label = serializers.CharField(source="evidence_meaning", read_only=True)
+
+
+class VerdictRecordSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(source="source_link", read_only=True)
+
+    class Meta:
+        model = VerdictRecord
+        fields = ["judged_on", "kind", "verdict", "reason", "source"]
+
+
 class CommitmentSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="commitments:api-commitment-detail", lookup_field="slug")
     page = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -72,12 +92,15 @@ class CommitmentSerializer(serializers.HyperlinkedModelSerializer):
     completion_date_precision = serializers.SerializerMethodField()
     verification = serializers.SerializerMethodField()
     statement_count = serializers.IntegerField(read_only=True)
+    verdict = serializers.SerializerMethodField()
+    evidence = EvidenceSerializer(source="*", read_only=True)
 
     class Meta:
         model = Commitment
         fields = [
             "url", "page", "slug", "title", "summary", "pillar", "theme", "party", "kind", "claim_kind",
-            "verification", "status", "progress", "checkability", "location", "latitude", "longitude", "geometry",
+            "verification", "verdict", "verdict_date", "verdict_reason", "verdict_overridden", "evidence", "status",
+            "progress", "checkability", "location", "latitude", "longitude", "geometry",
             "start_date", "start_date_precision", "target_date", "target_date_precision", "completion_date",
             "completion_date_precision", "source", "quote", "quote_start", "statement_count", "parent", "weight",
             "iati_identifier", "aiddata_id", "updated",
@@ -85,6 +108,10 @@ class CommitmentSerializer(serializers.HyperlinkedModelSerializer):
 
     def get_completion_date_precision(self, commitment) -> str | None:
         return commitment.completion_date_precision if commitment.completed_on else None
+
+    def get_verdict(self, commitment) -> str | None:
+        """Only a promise has a verdict."""
+        return commitment.verdict or None
 
     def get_verification(self, commitment) -> str | None:
         """Only a reported result is verified; a promise has a status instead."""
@@ -96,9 +123,12 @@ class CommitmentDetailSerializer(CommitmentSerializer):
     indicators = IndicatorSerializer(many=True, read_only=True)
     updates = UpdateSerializer(many=True, read_only=True, source="public_updates")
     statements = StatementSerializer(many=True, read_only=True)
+    verdict_history = VerdictRecordSerializer(many=True, read_only=True, source="verdicts")
 
     class Meta(CommitmentSerializer.Meta):
-        fields = [*CommitmentSerializer.Meta.fields, "statements", "milestones", "indicators", "updates"]
+        fields = [
+            *CommitmentSerializer.Meta.fields, "statements", "verdict_history", "milestones", "indicators", "updates",
+        ]  # fmt: skip
 
 
 class Pagination(PageNumberPagination):

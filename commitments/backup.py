@@ -39,8 +39,30 @@ def backed_up_models():
     """
     group_model, user_model = apps.get_model("auth", "Group"), apps.get_model("auth", "User")
     app_models = [m for m in apps.get_app_config("commitments").get_models() if m._meta.model_name != "publicversion"]
-    app_models = serializers.sort_dependencies([("commitments", app_models)], allow_cycles=True)
-    return [group_model, user_model, *app_models, apps.get_model("admin", "LogEntry")]
+    # History tables first: they point to the rows they record without database constraints, and emptying the
+    # tables in reverse order then leaves no history behind of the rows it deletes.
+    history = [model for model in app_models if model.__name__.startswith("Historical")]
+    rows = in_insert_order([model for model in app_models if model not in history])
+    return [group_model, user_model, *history, *rows, apps.get_model("admin", "LogEntry")]
+
+
+def in_insert_order(models):
+    """These models, each after the models its foreign keys point to (`serializers.sort_dependencies` orders by
+    natural keys only). A cycle is left to the database's deferred foreign key checks."""
+    ordered = []
+    while len(ordered) < len(models):
+        ready = [
+            model
+            for model in models
+            if model not in ordered
+            and all(
+                field.related_model in ordered or field.related_model not in models or field.related_model is model
+                for field in model._meta.concrete_fields
+                if field.is_relation
+            )
+        ]
+        ordered += ready or [next(model for model in models if model not in ordered)]
+    return ordered
 
 
 def latest_migrations():

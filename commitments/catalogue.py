@@ -27,6 +27,7 @@ from django.utils import timezone
 from . import services
 from .models import (
     Commitment,
+    EvidenceSource,
     ImportedValues,
     Indicator,
     Measurement,
@@ -36,8 +37,9 @@ from .models import (
     SourceDocument,
     Statement,
     Theme,
+    VerdictRecord,
 )
-from .vocabulary import ClaimKind, DatePrecision
+from .vocabulary import ClaimKind, DatePrecision, PublisherKind, VerdictKind
 
 
 class CatalogueError(Exception):
@@ -81,7 +83,12 @@ def translations(entry, *fields):
     return {key: entry[key] or "" for key in translation_keys(*fields) if key in entry}
 
 
-SOURCE_KEYS = {"slug", "title", "date", "speaker", "kind", "url", "summary", "text_file", "text"}
+SOURCE_KEYS = {
+    "slug", "title", "date", "speaker", "kind", "url", "summary", "text_file", "text", "publisher_kind", "country",
+}  # fmt: skip
+# Evidence the file's updates, measurements and verdicts cite by URL: who published it, and when.
+EVIDENCE_KEYS = {"url", "title", "publisher", "publisher_kind", "country", "published_on", "retrieved_on"}
+VERDICT_KEYS = {"kind", "verdict", "judged_on", "reason", "source_url"}
 PILLAR_KEYS = {"slug", "name", "order", "description", "themes", *translation_keys("name", "description")}
 THEME_KEYS = {"slug", "name", "order", "description", *translation_keys("name", "description")}
 # What a commitment's statement in this source says; given on the commitment's entry, or on a `restates` entry.
@@ -92,8 +99,8 @@ STATEMENT_KEYS = {
 COMMITMENT_KEYS = {
     "slug", "title", "pillar", "theme", "party", "kind", "location", "latitude", "longitude", "geometry",
     "start_date", "start_date_precision", "completion_date", "completion_date_precision", "verification", "summary",
-    "parent", "weight", "published", "last_verified", "iati_identifier", "aiddata_id", "internal_notes",
-    "progress_method", "milestones", "indicators", "updates", *STATEMENT_KEYS,
+    "parent", "weight", "published", "iati_identifier", "aiddata_id", "internal_notes",
+    "progress_method", "milestones", "indicators", "updates", "verdicts", *STATEMENT_KEYS,
 }  # fmt: skip
 RESTATEMENT_KEYS = {"restates", "updates", *STATEMENT_KEYS}
 MILESTONE_KEYS = {
@@ -187,7 +194,7 @@ def import_catalogue(*, data):
 
 
 SCALARS = (str, int, float, bool, type(None), datetime.date)
-NESTED = {"milestones", "indicators", "updates", "measurements", "themes", "geometry"}
+NESTED = {"milestones", "indicators", "updates", "measurements", "themes", "geometry", "verdicts"}
 
 
 class _Loader:
@@ -200,7 +207,7 @@ class _Loader:
         self.now = timezone.now()
 
     def load(self, data):
-        unknown = set(data) - {"source", "pillars", "commitments"}
+        unknown = set(data) - {"source", "evidence", "pillars", "commitments"}
         if unknown:
             self.problems.append(f"unknown top-level keys: {', '.join(sorted(unknown))}.")
         self.catalogue = data["source"].get("slug")
@@ -211,6 +218,9 @@ class _Loader:
             (record.model, record.key): record for record in ImportedValues.objects.filter(catalogue=self.catalogue)
         }
         self.source = self.upsert_source(data["source"], self.quotes_in(data))
+        # Before the records that cite it, so that they find it as the file describes it.
+        for index, entry in enumerate(self.entries(data, "evidence", "evidence")):
+            self.upsert_evidence(entry, f"evidence[{index}]")
         for index, entry in enumerate(self.entries(data, "pillars", "pillars")):
             self.upsert_pillar(entry, f"pillars[{index}]")
         seen = set()
@@ -287,7 +297,7 @@ class _Loader:
             wanted = value.pk if model_field.is_relation and value is not None else value
             if created or _same(model_field, current, wanted):
                 taken[name] = _stored(wanted)
-            elif record is not None and self.still_as_written(model_field, current, record.values):
+            elif self.still_as_written(model_field, current, record.values if record else {}):
                 taken[name] = _stored(wanted)
                 changed = True
             else:
@@ -310,11 +320,11 @@ class _Loader:
 
     @staticmethod
     def still_as_written(model_field, current, written):
-        """Whether a field of a row this file wrote still holds what the file left there: the value it wrote,
-        or, for a field the file did not give then (a field added since), the field's default."""
+        """Whether a field still holds what this file left there: the value it wrote, or, for a field it never
+        wrote (a field added since, a row the tracker created), the field's default, which nobody chose."""
         if model_field.name in written:
             return _same(model_field, current, written[model_field.name])
-        return model_field.has_default() and _same(model_field, current, model_field.get_default())
+        return _same(model_field, current, model_field.get_default())
 
     def remember(self, model, key, values):
         ImportedValues.objects.update_or_create(
@@ -356,8 +366,38 @@ class _Loader:
         def save(source):
             services.save_shared(source, user=None, quotes=quotes)
 
-        return self.upsert(SourceDocument, f"source:{entry.get('slug')}", {"slug": entry.get("slug")}, values,
-                           "source", save)  # fmt: skip
+        source = self.upsert(SourceDocument, f"source:{entry.get('slug')}", {"slug": entry.get("slug")}, values,
+                             "source", save)  # fmt: skip
+        if source is not None:
+            self.upsert_document_evidence(source, entry)
+        return source
+
+    def upsert_document_evidence(self, source, entry):
+        """The source document as evidence: who published it decides how independent its word is."""
+        values = {
+            "title": source.title[:300],
+            "publisher": source.speaker,
+            "published_on": source.date,
+            "publisher_kind": entry.get("publisher_kind") or PublisherKind.UNCLASSIFIED,
+            "country": entry.get("country") or "",
+        }
+        key = f"evidence:document/{source.slug}"
+        self.upsert(EvidenceSource, key, {"source_document": source}, values, "source", self.save_shared)
+
+    def upsert_evidence(self, entry, label):
+        if not self.check_keys(entry, EVIDENCE_KEYS, label):
+            return
+        url = entry.get("url")
+        if not isinstance(url, str) or not url:
+            self.problems.append(f"{label}: url: every evidence entry needs its URL.")
+            return
+        values = {key: entry.get(key) or "" for key in ("title", "publisher", "country")}
+        values.update(
+            publisher_kind=entry.get("publisher_kind") or PublisherKind.UNCLASSIFIED,
+            published_on=entry.get("published_on"),
+            retrieved_on=entry.get("retrieved_on"),
+        )
+        self.upsert(EvidenceSource, f"evidence:{url}"[:500], {"url": url}, values, label, self.save_shared)
 
     def save_shared(self, obj):
         services.save_shared(obj, user=None)
@@ -481,6 +521,22 @@ class _Loader:
             return
         for index, update in enumerate(self.entries(entry, "updates", f"{label}.updates")):
             self.upsert_update(commitment, update, f"{label}.updates[{index}]")
+        for index, verdict in enumerate(self.entries(entry, "verdicts", f"{label}.verdicts")):
+            self.upsert_verdict(commitment, verdict, f"{label}.verdicts[{index}]")
+
+    def upsert_verdict(self, commitment, entry, label):
+        """An editor's verdict (or its withdrawal) given in the file, with its reason and source."""
+        if not self.check_keys(entry, VERDICT_KEYS, label):
+            return
+        kind = entry.get("kind") or VerdictKind.OVERRIDE
+        lookup = {"commitment": commitment, "judged_on": entry.get("judged_on"), "kind": kind}
+        values = {
+            "verdict": entry.get("verdict") or "",
+            "reason": entry.get("reason") or "",
+            "source_url": entry.get("source_url") or "",
+        }
+        key = f"verdict:{commitment.slug}/{entry.get('judged_on')}/{kind}"
+        self.upsert(VerdictRecord, key, lookup, values, label, self.save_part)
 
     def upsert_milestone(self, commitment, entry, index, label):
         if self.check_keys(entry, MILESTONE_KEYS, label):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from .vocabulary import Status
+from .vocabulary import Status, Verdict
 
 
 @dataclass
@@ -48,18 +48,27 @@ class BarChart:
                 x += segment.width
 
 
-def status_chart(commitments, status_url):
-    counts = dict(commitments.order_by().values_list("status").annotate(n=Count("pk")))
+def choice_chart(commitments, field, choices, url_for):
+    """One row per choice of a field (a status, a verdict), with its meaning, counting the commitments."""
+    counts = dict(commitments.order_by().values_list(field).annotate(n=Count("pk")))
     rows = [
         BarRow(
-            label=status.label,
-            segments=[Segment(status.value, status.label, counts.get(status.value, 0))],
-            url=status_url(status),
-            meaning=status.meaning,
+            label=choice.label,
+            segments=[Segment(choice.value, choice.label, counts.get(choice.value, 0))],
+            url=url_for(choice),
+            meaning=choice.meaning,
         )
-        for status in Status
+        for choice in choices
     ]
     return BarChart(rows)
+
+
+def status_chart(commitments, status_url):
+    return choice_chart(commitments, "status", Status, status_url)
+
+
+def verdict_chart(promises, verdict_url):
+    return choice_chart(promises, "verdict", Verdict, verdict_url)
 
 
 def stacked_status_chart(commitments, group_field, url_for, label_for, order_field=None):

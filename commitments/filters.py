@@ -6,7 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Commitment, Pillar, Statement, Theme
-from .vocabulary import Checkable, ClaimKind, CommitmentKind, Party, Status, Verification
+from .vocabulary import Checkable, ClaimKind, CommitmentKind, EvidenceStrength, Party, Status, Verdict, Verification
 
 SEARCH_MAX_LENGTH = 200
 
@@ -48,6 +48,19 @@ class CommitmentFilter(django_filters.FilterSet):
         empty_label=_("Any grade"),
         help_text=_("How many of deliverable, quantity, deadline, place and responsible party its statements name."),
     )
+    verdict = django_filters.MultipleChoiceFilter(
+        label=_("Verdict"), choices=Verdict.choices, help_text=_("Was the promise kept? Only promises have one.")
+    )
+    due = django_filters.ChoiceFilter(
+        label=_("Due by today"),
+        choices=[("true", _("Yes")), ("false", _("No"))],
+        empty_label=_("Either"),
+        method="filter_due",
+        help_text=_("Promises whose deadline, as late as its source allows, has passed."),
+    )
+    evidence = django_filters.ChoiceFilter(
+        label=_("Evidence"), field_name="evidence_strength", choices=EvidenceStrength.choices, empty_label=_("Any")
+    )
     names = django_filters.MultipleChoiceFilter(
         label=_("Names"),
         choices=Checkable.choices,
@@ -67,8 +80,8 @@ class CommitmentFilter(django_filters.FilterSet):
     class Meta:
         model = Commitment
         fields = [
-            "q", "pillar", "theme", "party", "kind", "claim_kind", "status", "verification", "checkability", "names",
-            "overdue", "target_year",
+            "q", "pillar", "theme", "party", "kind", "claim_kind", "status", "verdict", "due", "verification",
+            "evidence", "checkability", "names", "overdue", "target_year",
         ]  # fmt: skip
 
     def search(self, queryset, name, value):
@@ -76,6 +89,10 @@ class CommitmentFilter(django_filters.FilterSet):
             stated = Statement.objects.filter(commitment=OuterRef("pk"), quote__icontains=word)
             queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Exists(stated))
         return queryset
+
+    def filter_due(self, queryset, name, value):
+        due = Q(target_date__lte=timezone.localdate())
+        return queryset.filter(due) if value == "true" else queryset.exclude(due)
 
     def filter_names(self, queryset, name, value):
         return queryset.naming(*value)

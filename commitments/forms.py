@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .concurrency import StaleEdit
-from .models import Indicator, SourceDocument
-from .vocabulary import SourceKind, Status
+from .models import Indicator, SourceDocument, VerdictRecord
+from .vocabulary import SourceKind, Status, Verdict, VerdictKind
 
 
 class ProgressForm(forms.Form):
@@ -68,6 +68,63 @@ class ProgressForm(forms.Form):
             # A second deliberate save, after reading what changed, goes through.
             self.data = self.data.copy()
             self.data["version"] = error.current.version
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, messages in error.message_dict.items():
+            self.add_error(field if field in self.fields else None, messages)
+
+
+class CheckForm(forms.Form):
+    """ "Checked, nothing new": the source looked at again (a link or a document), and an optional note."""
+
+    source_url = forms.URLField(label=_("Source checked"), required=False, max_length=500, assume_scheme="https")
+    source_document = forms.ModelChoiceField(queryset=SourceDocument.objects.all(), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2_000)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("source_url") and not data.get("source_document"):
+            raise ValidationError(_("Give the source you checked."))
+        return data
+
+
+BACK_TO_RULE = "rule"
+
+
+class VerdictForm(forms.Form):
+    """An editor's verdict in place of the rule's, or back to the rule; either way with a reason and a source."""
+
+    verdict = forms.ChoiceField(
+        label=_("Verdict"),
+        choices=[*Verdict.choices, (BACK_TO_RULE, _("Back to the rule's verdict"))],
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Published with the verdict."),
+    )
+    source_url = forms.URLField(label=_("Source"), required=False, max_length=500, assume_scheme="https")
+    source_document = forms.ModelChoiceField(
+        label=_("or source document"), queryset=SourceDocument.objects.all(), required=False
+    )
+
+    def record(self, commitment, author):
+        data = self.cleaned_data
+        withdrawn = data["verdict"] == BACK_TO_RULE
+        return VerdictRecord(
+            commitment=commitment,
+            kind=VerdictKind.WITHDRAWN if withdrawn else VerdictKind.OVERRIDE,
+            verdict="" if withdrawn else data["verdict"],
+            reason=data["reason"],
+            source_url=data["source_url"],
+            source_document=data["source_document"],
+            author=author,
+        )
+
+    def add_service_errors(self, error):
         if not hasattr(error, "error_dict"):
             self.add_error(None, error)
             return

@@ -35,7 +35,7 @@ RECIPIENT_COUNTRY = ("PK", "Pakistan")  # ISO 3166-1 alpha-2: every commitment t
 # DocumentCategory, ResultType, IndicatorMeasure, OtherIdentifierType, RelatedActivityType.
 ROLE_FUNDING, ROLE_IMPLEMENTING = "1", "4"
 PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
-DESCRIPTION_GENERAL, DESCRIPTION_OBJECTIVES = "1", "2"
+DESCRIPTION_GENERAL, DESCRIPTION_OBJECTIVES, DESCRIPTION_OTHER = "1", "2", "4"
 DOCUMENT_OBJECTIVES, DOCUMENT_ACTIVITY_PAGE = "A02", "A12"
 RESULT_OUTPUT, RESULT_OUTCOME = "1", "2"
 MEASURE_UNIT, MEASURE_PERCENTAGE = "1", "2"
@@ -209,6 +209,8 @@ def activity(commitment, request, today):
         with_narratives(node, "description", commitment, "summary", type=DESCRIPTION_GENERAL)
     quoted = f"“{commitment.quote}” ({source.speaker}, {source.title}, {source.date.isoformat()})"
     with_narrative(node, "description", quoted, type=DESCRIPTION_OBJECTIVES)
+    if commitment.verdict:
+        with_narrative(node, "description", verdict_text(commitment), type=DESCRIPTION_OTHER)
     for organisation, role in PARTICIPANTS[commitment.party]:
         attributes = {"role": role, **({"type": organisation.type} if organisation.type else {})}
         with_narrative(node, "participating-org", organisation.name, **attributes)
@@ -266,6 +268,16 @@ def add_dates(node, commitment, today):
         date_node = element(node, "activity-date", type=type_code, iso_date=day.isoformat())
         if note:
             narrative(date_node, note)
+
+
+def verdict_text(commitment):
+    """IATI has no field for whether a promise was kept: the tracker's verdict goes in an "Other" description."""
+    with translation.override("en"):
+        by = "set by an editor" if commitment.verdict_overridden else "by the tracker's rule"
+        judged = commitment.verdict_date.isoformat()
+        return (
+            f"Tracker verdict: {commitment.get_verdict_display()} (judged {judged}, {by}). {commitment.verdict_reason}"
+        )
 
 
 def imprecision(commitment, name):

@@ -19,6 +19,7 @@ from .exports import unescape_formula
 from .import_jobs import PROGRESS_EVERY
 from .models import (
     Commitment,
+    EvidenceSource,
     Indicator,
     Measurement,
     Milestone,
@@ -142,6 +143,18 @@ class SourceDocumentResource(StrictResource):
         fields = ["slug", "title", "date", "speaker", "kind", "url", "summary", "text"]
 
 
+class EvidenceSourceResource(StrictResource):
+    source_document = related("source_document", SourceDocument)
+
+    class Meta(StrictResource.Meta):
+        model = EvidenceSource
+        import_id_fields = ["url", "source_document"]
+        fields = [
+            "url", "source_document", "title", "publisher", "publisher_kind", "country", "published_on",
+            "retrieved_on",
+        ]  # fmt: skip
+
+
 class PillarResource(StrictResource):
     class Meta(StrictResource.Meta):
         model = Pillar
@@ -183,7 +196,7 @@ class CommitmentResource(StrictResource):
             "status", "progress", "checkability", "progress_method", "location", "latitude", "longitude", "geometry",
             "start_date", "start_date_precision", "target_date", "target_date_precision", "completion_date",
             "completion_date_precision", "source", "quote", "published", "owner", *translation_columns("summary"),
-            "internal_notes", "last_verified", "parent", "weight", "iati_identifier", "aiddata_id",
+            "internal_notes", "parent", "weight", "iati_identifier", "aiddata_id",
         ]  # fmt: skip
 
     def filter_export(self, queryset, **kwargs):
@@ -286,6 +299,6 @@ class ProgressUpdateResource(StrictResource):
 
 # In the order a whole dataset is exported and imported back.
 DATASET_RESOURCES = [
-    SourceDocumentResource, PillarResource, ThemeResource, CommitmentResource, StatementResource, MilestoneResource,
-    IndicatorResource, MeasurementResource, ProgressUpdateResource,
+    SourceDocumentResource, EvidenceSourceResource, PillarResource, ThemeResource, CommitmentResource,
+    StatementResource, MilestoneResource, IndicatorResource, MeasurementResource, ProgressUpdateResource,
 ]  # fmt: skip

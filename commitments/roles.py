@@ -22,6 +22,9 @@ CATALOGUE_MODELS = [
     "indicator",
     "measurement",
     "progressupdate",
+    "evidencesource",
+    "check",
+    "verdictrecord",
 ]
 
 

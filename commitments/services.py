@@ -25,7 +25,9 @@ from django.db.models import F, Q
 from . import cache
 from .concurrency import MissingVersion, lock_current
 from .models import (
+    Check,
     Commitment,
+    EvidenceSource,
     Indicator,
     Measurement,
     Milestone,
@@ -34,13 +36,16 @@ from .models import (
     SourceDocument,
     Statement,
     Theme,
+    VerdictRecord,
 )
-from .vocabulary import Status
+from .vocabulary import PublisherKind, SourceKind, Status, VerdictKind
 
-PARTS = (Statement, Milestone, Indicator, Measurement, ProgressUpdate)
+PARTS = (Statement, Milestone, Indicator, Measurement, ProgressUpdate, Check, VerdictRecord)
+# Records that cite a source (a URL or a source document), each linked to its evidence record when saved.
+CITING = (ProgressUpdate, Measurement, Check, VerdictRecord)
 # In place of a version: the write comes from a file (an admin import, a catalogue), which carries none.
 FILE_ROW = object()
-SHARED = (SourceDocument, Pillar, Theme)
+SHARED = (SourceDocument, Pillar, Theme, EvidenceSource)
 
 
 _pending = threading.local()
@@ -234,8 +239,31 @@ def save_shared(obj, *, user, parts=(), deleted=(), quotes=None):
         _save_parts(parts, deleted, user)
         if isinstance(obj, SourceDocument):
             _relocate_quotes(obj)
+        if isinstance(obj, EvidenceSource):
+            # Who published it decides the strength of every record that cites it.
+            _settle_later(_citing(obj), user)
         cache.touch(cache.SITE, cache.COMMITMENTS)
     return obj
+
+
+def _citing(evidence):
+    """The ids of the commitments whose records cite this evidence."""
+    return {
+        *ProgressUpdate.objects.filter(evidence=evidence).values_list("commitment_id", flat=True),
+        *Measurement.objects.filter(evidence=evidence).values_list("indicator__commitment_id", flat=True),
+        *Check.objects.filter(evidence=evidence).values_list("commitment_id", flat=True),
+        *VerdictRecord.objects.filter(evidence=evidence).values_list("commitment_id", flat=True),
+    }
+
+
+def judge(ids=None):
+    """Apply the verdict rule again, on today's date, to these commitments (all promises when None): a
+    deadline passing changes a verdict without any write. `manage.py judge` runs it once a day."""
+    with write():
+        promises = Commitment.objects.promises()
+        if ids is not None:
+            promises = promises.filter(pk__in=ids)
+        _settle_later(list(promises.values_list("pk", flat=True)), None)
 
 
 def delete_shared(obj, *, user):
@@ -284,7 +312,32 @@ def _save_parts(parts, deleted, user):
 def _save(obj, user, update_fields=None):
     if user is not None:
         obj._history_user = user
+    if isinstance(obj, CITING) and update_fields is None:
+        obj.evidence = _evidence_for(obj, user)
     obj.save(update_fields=update_fields)
+
+
+def _evidence_for(citing, user):
+    """The evidence record of what a record cites, created (unclassified) the first time a URL or document is
+    cited; an editor then says who published it."""
+    if citing.source_url:
+        found = EvidenceSource.objects.filter(url=citing.source_url).first()
+        kind = PublisherKind.FIELD_VISIT if getattr(citing, "source_kind", "") == SourceKind.FIELD_VISIT else None
+        new = EvidenceSource(url=citing.source_url, title=citing.source_url[:300])
+    elif citing.source_document_id:
+        found = EvidenceSource.objects.filter(source_document_id=citing.source_document_id).first()
+        document, kind = citing.source_document, None
+        new = EvidenceSource(
+            source_document=document, title=document.title, publisher=document.speaker, published_on=document.date
+        )
+    else:
+        return None
+    if found is not None:
+        return found
+    new.publisher_kind = kind or PublisherKind.UNCLASSIFIED
+    new.full_clean()
+    _save(new, user)
+    return new
 
 
 def _delete(obj, user):
@@ -343,7 +396,20 @@ def _settle(ids, user):
             setattr(commitment, name, value)
         commitment.version += 1
         _save(commitment, user, update_fields=[*changed, "version", "updated"])
+        if changed.keys() & {"verdict", "verdict_reason"} and commitment.verdict and not commitment.verdict_overridden:
+            _record_rule_verdict(commitment)
         _touch_commitments(commitment.pk)
+
+
+def _record_rule_verdict(commitment):
+    """The public verdict history keeps every verdict the rule reached, with its reason and date."""
+    VerdictRecord.objects.create(
+        commitment=commitment,
+        kind=VerdictKind.RULE,
+        verdict=commitment.verdict,
+        reason=commitment.verdict_reason,
+        judged_on=commitment.verdict_date,
+    )
 
 
 def _state_first(commitment, user):

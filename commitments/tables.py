@@ -38,6 +38,9 @@ class CommitmentTable(Table):
     )
     progress = tables.TemplateColumn(template_name="includes/progress_cell.html", verbose_name=_("Progress"))
     claim_kind = tables.Column(verbose_name=_("Claim"), order_by=("claim_kind", "title"))
+    verdict = tables.TemplateColumn(
+        template_name="includes/verdict_cell.html", verbose_name=_("Verdict"), order_by=("verdict", "title")
+    )
     checkability = tables.Column(verbose_name=_("Checkable"), attrs={"td": {"class": "number"}})
     target_date = tables.Column(verbose_name=_("Target date"))
 
@@ -46,6 +49,12 @@ class CommitmentTable(Table):
     kind = tables.Column(visible=False, verbose_name=_("Kind"))
     target_date_precision = PrecisionColumn("target_date", verbose_name=_("Target date precision"))
     verification = tables.Column(visible=False, verbose_name=_("Verification"))
+    verdict_date = tables.DateColumn(visible=False, verbose_name=_("Judged on"), format="Y-m-d")
+    verdict_reason = tables.Column(visible=False, verbose_name=_("Why"))
+    evidence_strength = tables.Column(visible=False, verbose_name=_("Evidence"))
+    evidence_sources = tables.Column(visible=False, verbose_name=_("Evidence sources"))
+    independent_sources = tables.Column(visible=False, verbose_name=_("Independent sources"))
+    last_checked = tables.DateColumn(visible=False, verbose_name=_("Last checked"), format="Y-m-d")
     statement_count = tables.Column(
         visible=False, verbose_name=_("Statements"), accessor="statement_count", orderable=False
     )
@@ -96,6 +105,12 @@ class CommitmentTable(Table):
     def value_claim_kind(self, record):
         return record.get_claim_kind_display()
 
+    def value_verdict(self, record):
+        return record.get_verdict_display()
+
+    def value_evidence_strength(self, record):
+        return record.get_evidence_strength_display()
+
     def value_verification(self, record):
         return record.get_verification_display() if record.is_reported_result else ""
 
@@ -115,15 +130,36 @@ class StaffCommitmentTable(CommitmentTable):
 
     class Meta(CommitmentTable.Meta):
         fields = [
-            "title", "pillar", "party", "claim_kind", "status", "progress", "checkability", "target_date", "owner",
-            "published",
+            "title", "pillar", "party", "claim_kind", "verdict", "status", "progress", "checkability", "target_date",
+            "owner", "published",
         ]  # fmt: skip
         sequence = [
-            "title", "pillar", "party", "claim_kind", "status", "progress", "checkability", "target_date",
+            "title", "pillar", "party", "claim_kind", "verdict", "status", "progress", "checkability", "target_date",
             "last_update", "owner", "...",
         ]  # fmt: skip
 
     def value_last_update(self, value):
+        return value.isoformat() if value else ""
+
+
+class QueueTable(StaffCommitmentTable):
+    """The verification queue: when each promise was last checked, and a button to record a check."""
+
+    last_checked = tables.DateColumn(verbose_name=_("Last checked"), short=False, default=_("never"))
+    check = tables.TemplateColumn(
+        template_name="includes/check_cell.html", verbose_name=_("Check"), orderable=False, exclude_from_export=True
+    )
+
+    class Meta(StaffCommitmentTable.Meta):
+        fields = ["title", "party", "verdict", "last_checked", "owner"]
+        sequence = ["title", "party", "verdict", "last_checked", "owner", "check", "..."]
+        exclude = ["pillar", "claim_kind", "status", "progress", "checkability", "target_date", "published"]
+
+    def __init__(self, *args, can_check=False, **kwargs):
+        self.can_check = can_check
+        super().__init__(*args, **kwargs)
+
+    def value_last_checked(self, value):
         return value.isoformat() if value else ""
 
 

@@ -53,4 +53,7 @@ urlpatterns = [
     path("staff/commitments/<slug:slug>/progress/", staff.record_progress_view, name="staff_record_progress"),
     path("staff/commitments/<slug:slug>/publish/", staff.publish_view, name="staff_publish"),
     path("staff/commitments/<slug:slug>/follow/", staff.follow_view, name="staff_follow"),
+    path("staff/commitments/<slug:slug>/check/", staff.check_view, name="staff_check"),
+    path("staff/commitments/<slug:slug>/verdict/", staff.verdict_view, name="staff_verdict"),
+    path("staff/evidence/<int:pk>/archive/", staff.archived_copy, name="staff_archived_copy"),
 ]

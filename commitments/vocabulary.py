@@ -202,3 +202,82 @@ CHECKABLE_MISSING = {
     Checkable.PLACE: _("no place"),
     Checkable.PARTY: _("no responsible party"),
 }
+
+
+class PublisherKind(models.TextChoices):
+    """Who published a piece of evidence, which decides whether it is independent of a promising government."""
+
+    CHINA_GOVERNMENT = "china_government", _("Government of China")
+    PAKISTAN_GOVERNMENT = "pakistan_government", _("Government of Pakistan")
+    JOINT_BODY = "joint_body", _("Joint China-Pakistan body")
+    THIRD_PARTY_OFFICIAL = "third_party_official", _("Third-party official body, such as a multilateral bank")
+    STATE_MEDIA = "state_media", _("State media")
+    INDEPENDENT_MEDIA = "independent_media", _("Independent media")
+    ACADEMIC_NGO = "academic_ngo", _("Academic or NGO")
+    FIELD_VISIT = "field_visit", _("Field visit")
+    UNCLASSIFIED = "unclassified", _("Not yet classified")
+
+
+# Whose word a publisher speaks, as ISO 3166-1 alpha-3 codes; state media speak for their country's government.
+PARTY_COUNTRIES = {
+    Party.CHINA: {"CHN"},
+    Party.PAKISTAN: {"PAK"},
+    Party.BOTH: {"CHN", "PAK"},
+    Party.THIRD_PARTIES: set(),
+}
+GOVERNMENT_COUNTRIES = {
+    PublisherKind.CHINA_GOVERNMENT: {"CHN"},
+    PublisherKind.PAKISTAN_GOVERNMENT: {"PAK"},
+    PublisherKind.JOINT_BODY: {"CHN", "PAK"},
+}
+
+
+class EvidenceStrength(models.TextChoices):
+    """How well a commitment's record is sourced, in plain words, weakest first."""
+
+    NONE = "none", _("No evidence recorded yet")
+    OWN_WORD = "own_word", _("Rests only on the promising government's own word")
+    UNCLASSIFIED = "unclassified", _("No source shown to be independent of the promising government yet")
+    ONE_INDEPENDENT = "one_independent", _("One independent source")
+    SEVERAL_INDEPENDENT = "several_independent", _("Several independent sources")
+
+
+class Verdict(models.TextChoices):
+    """Was the promise kept? Only promises (pledges, joint pledges, requests) have a verdict."""
+
+    KEPT = "kept", _("Kept")
+    PARTLY_KEPT = "partly_kept", _("Partly kept")
+    NOT_KEPT = "not_kept", _("Not kept")
+    ON_TRACK = "on_track", _("On track")
+    LATE = "late", _("Late")
+    TOO_EARLY = "too_early", _("Too early to tell")
+    NOT_RATED = "not_rated", _("Not yet rated")
+
+    @property
+    def meaning(self):
+        return VERDICT_MEANINGS[self]
+
+
+VERDICT_MEANINGS = {
+    Verdict.KEPT: _("Completed as promised, with the promised quantity where one was promised."),
+    Verdict.PARTLY_KEPT: _(
+        "Completed short of the promised quantity, or past its deadline and grace period with only part delivered."
+    ),
+    Verdict.NOT_KEPT: _("Cancelled, or past its deadline and grace period with nothing delivered."),
+    Verdict.ON_TRACK: _("Work is reported under way and the deadline, if any, has not passed."),
+    Verdict.LATE: _("Past its deadline but within the grace period, or stalled."),
+    Verdict.TOO_EARLY: _("Promised, with no deadline passed and no work reported yet."),
+    Verdict.NOT_RATED: _("Not judged yet."),
+}
+
+
+class VerdictKind(models.TextChoices):
+    RULE = "rule", _("By the rule")
+    OVERRIDE = "override", _("Set by an editor")
+    WITHDRAWN = "withdrawn", _("Editor's verdict withdrawn; back to the rule")
+
+
+class LinkState(models.TextChoices):
+    UNCHECKED = "unchecked", _("Not checked yet")
+    ANSWERS = "answers", _("Answers")
+    DEAD = "dead", _("Stopped answering")

@@ -9,6 +9,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import translation
 
+from commitments.backup import in_insert_order
 from commitments.roles import ADMINISTRATORS, EDITORS, VIEWERS
 
 from .factories import UserFactory
@@ -36,28 +37,13 @@ def test_settings(settings):
 
 
 def app_tables_in_insert_order(app_label="commitments"):
-    """The app's tables (history and many-to-many tables included), each after the tables its foreign keys
-    point to. `serializers.sort_dependencies` orders by natural keys only, so the order is worked out here."""
+    """The app's tables, history and many-to-many tables included, each after the tables it points to."""
     models = [
         model
         for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
         if model._meta.managed and not model._meta.proxy
     ]
-    ordered = []
-    while len(ordered) < len(models):
-        ready = [
-            model
-            for model in models
-            if model not in ordered
-            and all(
-                field.related_model in ordered or field.related_model not in models or field.related_model is model
-                for field in model._meta.concrete_fields
-                if field.is_relation
-            )
-        ]
-        # A cycle between two tables is left to the database's deferred foreign key checks.
-        ordered += ready or [next(model for model in models if model not in ordered)]
-    return ordered
+    return in_insert_order(models)
 
 
 @pytest.fixture(scope="session")

@@ -79,6 +79,8 @@ def add_form(pillar, source, **overrides):
         "updates-0-status": "in_progress",
         "updates-0-progress": "10",
         "updates-0-public": "on",
+        **inline_management("verdicts", 0),
+        **inline_management("checks", 0),
     }
     data.update(overrides)
     return data
@@ -87,7 +89,7 @@ def add_form(pillar, source, **overrides):
 def change_form(commitment, version, **overrides):
     """The admin's change form for `commitment` as opened at `version`, without inline rows."""
     data = add_form(commitment.pillar, commitment.source, slug=commitment.slug, expected_version=str(version))
-    for prefix in ("statements", "milestones", "indicators", "updates"):
+    for prefix in ("statements", "milestones", "indicators", "updates", "verdicts", "checks"):
         data[f"{prefix}-TOTAL_FORMS"] = "0"
     data.update(overrides)
     return data

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from commitments.models import (
     Commitment,
+    EvidenceSource,
     Indicator,
     Measurement,
     Milestone,
@@ -25,7 +26,9 @@ from .factories import CommitmentFactory, ProgressUpdateFactory
 pytestmark = pytest.mark.django_db
 
 CSV, XLSX = 0, 1
-DATASET_MODELS = [SourceDocument, Pillar, Theme, Commitment, Milestone, Indicator, Measurement, ProgressUpdate]
+DATASET_MODELS = [
+    SourceDocument, EvidenceSource, Pillar, Theme, Commitment, Milestone, Indicator, Measurement, ProgressUpdate,
+]  # fmt: skip
 
 
 def model_name(resource):

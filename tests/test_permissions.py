@@ -60,6 +60,22 @@ RULES = {
         [SLUG],
         {"anonymous": 302, "no role": 403, "viewer": 302, "editor": 302, "administrator": 302},
     ),
+    "commitments:staff_check": (
+        "post",
+        [SLUG],
+        {"anonymous": 302, "no role": 403, "viewer": 403, "editor": 302, "administrator": 302},
+    ),
+    "commitments:staff_verdict": (
+        "post",
+        [SLUG],
+        {"anonymous": 302, "no role": 403, "viewer": 403, "editor": 400, "administrator": 400},
+    ),
+    # No copy is archived in these tests: staff are told so (404), others never learn it.
+    "commitments:staff_archived_copy": (
+        "get",
+        [1],
+        {"anonymous": 302, "no role": 403, "viewer": 404, "editor": 404, "administrator": 404},
+    ),
 }
 ADMIN_RULES = {
     "admin:index": ("get", [], ADMIN_PAGE),

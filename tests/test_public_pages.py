@@ -25,7 +25,15 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from commitments.models import Commitment, Indicator, Measurement, Milestone, ProgressUpdate, Statement
+from commitments.models import (
+    Commitment,
+    Indicator,
+    Measurement,
+    Milestone,
+    ProgressUpdate,
+    Statement,
+    VerdictRecord,
+)
 from commitments.vocabulary import CommitmentKind, Party, Status
 
 from .factories import (
@@ -925,8 +933,17 @@ def test_feeds_are_atom(client, world):
 def test_feed_entries_link_to_their_commitment_page(client, world):
     entries = atom_entries(client.get(reverse("commitments:feed")))
     public = ProgressUpdate.objects.public()
-    assert len(entries) == min(50, public.count())
+    verdicts = VerdictRecord.objects.public()
+    assert len(entries) == min(50, public.count() + verdicts.count())
+    verdict_entries = [entry for entry in entries if "#verdict-" in entry_link(entry)]
+    for entry in verdict_entries:
+        record = verdicts.get(pk=entry_link(entry).rsplit("-", 1)[1])
+        page = client.get(urlsplit(entry_link(entry)).path)
+        assert urlsplit(entry_link(entry)).path == record.commitment.get_absolute_url()
+        assert f'id="verdict-{record.pk}"' in page.content.decode()
     for entry in entries:
+        if entry in verdict_entries:
+            continue
         link = entry_link(entry)
         update = ProgressUpdate.objects.select_related("commitment").get(pk=update_pk(link))
         assert update.public and update.commitment.published
@@ -939,6 +956,7 @@ def test_feed_entries_link_to_their_commitment_page(client, world):
 def test_commitment_feed_holds_only_that_commitments_public_updates(client, world):
     root = world.root
     entries = atom_entries(client.get(reverse("commitments:commitment_feed", args=[root.slug])))
+    entries = [entry for entry in entries if "#verdict-" not in entry_link(entry)]
     assert {update_pk(entry_link(entry)) for entry in entries} == set(
         root.updates.filter(public=True).values_list("pk", flat=True)
     )

@@ -171,8 +171,19 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=False)
 # Files browsers ask for at the site's root, such as /favicon.ico, served by whitenoise.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
-# A commitment with no progress update for this many days is listed as stale on the staff pages.
+# A published promise nobody has checked for this many days is listed in the staff's verification queue.
 STALE_AFTER_DAYS = env.int("STALE_AFTER_DAYS", default=90)
+# How long after its deadline an unfinished promise is "late" before it is judged "not kept" (commitments/verdicts.py).
+VERDICT_GRACE_DAYS = env.int("VERDICT_GRACE_DAYS", default=90)
+
+# Uploaded and archived copies of evidence (commitments.EvidenceSource.archive); served to staff only, never
+# as public static files.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "/staff/media/"
+# `manage.py archive_sources`: how long to wait for a page, the largest copy kept, and the types kept.
+ARCHIVE_TIMEOUT_SECONDS = env.float("ARCHIVE_TIMEOUT_SECONDS", default=20)
+ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=20 * 1024 * 1024)
+ARCHIVE_CONTENT_TYPES = ["text/html", "text/plain", "application/pdf"]
 # Milestones due within this many days are listed as coming up.
 MILESTONE_HORIZON_DAYS = 90
 
@@ -217,6 +228,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "commitments.vocabulary.DatePrecision",
         "PartyEnum": "commitments.vocabulary.Party",
+        "CommitmentKindEnum": "commitments.vocabulary.CommitmentKind",
+        "VerdictKindEnum": "commitments.vocabulary.VerdictKind",
     },
 }
 

@@ -9,24 +9,29 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import geometry as geo
+from .. import verdicts
 from ..dates import PreciseDatesMixin, precision_field
 from ..vocabulary import (
     Checkable,
     ClaimKind,
     CommitmentKind,
     DatePrecision,
+    EvidenceStrength,
     Party,
     ProgressMethod,
     Status,
+    Verdict,
+    VerdictKind,
     Verification,
 )
 from .common import PERCENT_VALIDATORS, translation_columns
-from .measures import Indicator
+from .evidence import VerdictRecord
+from .measures import Indicator, Measurement
 from .sources import Pillar, SourceDocument, Theme
 from .statements import Statement, missing_elements, named_elements
 from .timeline import ProgressUpdate
@@ -78,10 +83,22 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(target_date__lt=today).exclude(status__in=Status.finished())
 
     def stale(self, days, today=None):
-        """Unfinished commitments with no progress update dated in the last `days` days."""
+        """Commitments nobody has checked (a check, or a public update) in the last `days` days."""
         cutoff = (today or timezone.localdate()) - datetime.timedelta(days=days)
-        recent = ProgressUpdate.objects.filter(commitment=models.OuterRef("pk"), date__gte=cutoff)
-        return self.exclude(status__in=Status.finished()).exclude(models.Exists(recent))
+        return self.filter(Q(last_checked__isnull=True) | Q(last_checked__lt=cutoff))
+
+    def with_latest_source(self):
+        """The source of each commitment's latest update, which a "checked, nothing new" looks at again."""
+        latest = ProgressUpdate.objects.filter(commitment=models.OuterRef("pk")).order_by("-date", "-created")
+        return self.annotate(
+            latest_source_url=models.Subquery(latest.values("source_url")[:1]),
+            latest_source_document=models.Subquery(latest.values("source_document")[:1]),
+        )
+
+    def verification_queue(self, days, today=None):
+        """Published promises not checked for `days` days, the longest unchecked first."""
+        queue = self.published().promises().stale(days, today)
+        return queue.order_by(models.F("last_checked").asc(nulls_first=True), "title")
 
     def located(self):
         """Commitments with a place on the map: a geometry, or a latitude and a longitude."""
@@ -114,6 +131,7 @@ class CommitmentQuerySet(models.QuerySet):
                 queryset=ProgressUpdate.objects.public().select_related("source_document"),
                 to_attr="public_updates",
             ),
+            models.Prefetch("verdicts", queryset=VerdictRecord.objects.select_related("source_document")),
             models.Prefetch(
                 "statements",
                 queryset=Statement.objects.in_order().select_related("source").defer("source__text", "source__summary"),
@@ -253,9 +271,38 @@ class Commitment(PreciseDatesMixin, models.Model):
     )
     summary = models.TextField(_("summary"), blank=True, help_text=_("What the commitment means, in plain words."))
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown to the public."))
-    last_verified = models.DateField(
-        _("last verified"), null=True, blank=True, help_text=_("When someone last checked the facts.")
+    last_checked = models.DateField(
+        _("last checked"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The latest day anyone checked its evidence: a check, or a public update."),
     )
+    evidence_sources = models.PositiveIntegerField(_("evidence sources"), default=0, editable=False)
+    independent_sources = models.PositiveIntegerField(
+        _("independent sources"),
+        default=0,
+        editable=False,
+        help_text=_("Sources independent of the government that made the promise."),
+    )
+    evidence_strength = models.CharField(
+        _("evidence strength"),
+        max_length=20,
+        choices=EvidenceStrength.choices,
+        default=EvidenceStrength.NONE,
+        editable=False,
+    )
+    verdict = models.CharField(
+        _("verdict"),
+        max_length=20,
+        choices=Verdict.choices,
+        blank=True,
+        editable=False,
+        help_text=_("Was the promise kept? Only promises have one; an editor's verdict needs a reason and a source."),
+    )
+    verdict_date = models.DateField(_("judged on"), null=True, blank=True, editable=False)
+    verdict_reason = models.TextField(_("why"), blank=True, editable=False)
+    verdict_overridden = models.BooleanField(_("set by an editor"), default=False, editable=False)
     parent = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -353,6 +400,18 @@ class Commitment(PreciseDatesMixin, models.Model):
         return [element.missing for element in missing_elements(self.statements.all())]
 
     @property
+    def is_promise(self):
+        return self.claim_kind in ClaimKind.promises()
+
+    @property
+    def verdict_meaning(self):
+        return Verdict(self.verdict).meaning if self.verdict else ""
+
+    @property
+    def evidence_meaning(self):
+        return EvidenceStrength(self.evidence_strength).label
+
+    @property
     def is_reported_result(self):
         return self.claim_kind == ClaimKind.REPORTED_RESULT
 
@@ -394,9 +453,114 @@ class Commitment(PreciseDatesMixin, models.Model):
             node = node.parent
         return ids
 
-    def derived_state(self):
-        """{field: value} of everything that follows from the commitment's timeline and its statements."""
-        return {**self.timeline_state(), **self.statement_state()}
+    def derived_state(self, today=None):
+        """{field: value} of everything that follows from the commitment's timeline, its statements, its
+        evidence and, for a promise, the verdict rule on `today`."""
+        state = {**self.timeline_state(), **self.statement_state(), **self.evidence_state()}
+        state.update(self.verdict_state(state, today or timezone.localdate()))
+        return state
+
+    def cited_evidence(self):
+        """The evidence records its public record cites: public updates, measurements, checks and verdicts."""
+        from .evidence import EvidenceSource
+
+        cited = (
+            Q(pk__in=self.updates.public().values("evidence_id"))
+            | Q(pk__in=Measurement.objects.filter(indicator__commitment=self).values("evidence_id"))
+            | Q(pk__in=self.checks.values("evidence_id"))
+            | Q(pk__in=self.verdicts.exclude(kind=VerdictKind.RULE).values("evidence_id"))
+        )
+        return EvidenceSource.objects.filter(cited)
+
+    def evidence_state(self):
+        """How many sources its record rests on, how many are independent of the government that made it,
+        the weakest case in words, and the latest day anyone checked."""
+        sources = list(self.cited_evidence())
+        independent = sum(source.independent_of(self.party) for source in sources)
+        if not sources:
+            strength = EvidenceStrength.NONE
+        elif independent > 1:
+            strength = EvidenceStrength.SEVERAL_INDEPENDENT
+        elif independent == 1:
+            strength = EvidenceStrength.ONE_INDEPENDENT
+        elif any(source.speaks_for() is None for source in sources):
+            strength = EvidenceStrength.UNCLASSIFIED
+        else:
+            strength = EvidenceStrength.OWN_WORD
+        checked = [
+            self.checks.aggregate(latest=models.Max("checked_on"))["latest"],
+            self.updates.public().aggregate(latest=models.Max("date"))["latest"],
+        ]
+        return {
+            "evidence_sources": len(sources),
+            "independent_sources": independent,
+            "evidence_strength": strength,
+            "last_checked": max((day for day in checked if day), default=None),
+        }
+
+    def verdict_state(self, state, today):
+        """The verdict an editor gave (until withdrawn), or the rule's; its date is the day it was reached."""
+        latest_editor = self.verdicts.exclude(kind=VerdictKind.RULE).order_by("-judged_on", "-created").first()
+        if latest_editor is not None and latest_editor.kind == VerdictKind.OVERRIDE:
+            verdict, reason, overridden, since = (
+                latest_editor.verdict,
+                latest_editor.reason,
+                True,
+                latest_editor.judged_on,
+            )
+        else:
+            # The reason is stored in the record's language, whoever's language the write came in.
+            with translation.override(settings.LANGUAGE_CODE):
+                judged = verdicts.judge(self.verdict_facts(state), today)
+            verdict, reason = judged or ("", "")
+            overridden, since = False, today
+        if verdict and (verdict, reason, overridden) == (self.verdict, self.verdict_reason, self.verdict_overridden):
+            since = self.verdict_date or since
+        return {
+            "verdict": verdict,
+            "verdict_reason": reason,
+            "verdict_overridden": overridden,
+            "verdict_date": since if verdict else None,
+        }
+
+    def verdict_facts(self, state):
+        from ..dates import PreciseDate
+
+        statements = list(self.statements.in_order().select_related("source"))
+        counted = [statement for statement in statements if statement.quantity is not None]
+        promised = counted[-1] if counted else None
+        deadline = state.get("target_date")
+        first_said = statements[0].date if statements else None
+        return verdicts.Facts(
+            claim_kind=state.get("claim_kind", self.claim_kind),
+            status=state["status"],
+            deadline=deadline,
+            deadline_shown=(
+                PreciseDate(deadline, state.get("target_date_precision", DatePrecision.DAY)).deadline()
+                if deadline
+                else ""
+            ),
+            completed_on=state["completion_date"],
+            progress=state["progress"],
+            promised=promised.quantity if promised else None,
+            measured=self.measured_quantity(promised.unit if promised else ""),
+            unit=promised.unit if promised else "",
+            work_reported=bool(first_said) and self.updates.public().filter(date__gt=first_said).exists(),
+        )
+
+    def measured_quantity(self, unit):
+        """The latest value of the indicator that counts what was promised: the one in the promised unit, or else
+        the key indicator, or else the only one."""
+        indicators = list(self.indicators.all())
+        chosen = (
+            next((i for i in indicators if unit and unit in (i.unit, getattr(i, "unit_en", None))), None)
+            or next((i for i in indicators if i.key), None)
+            or (indicators[0] if len(indicators) == 1 else None)
+        )
+        if chosen is None:
+            return None
+        latest = chosen.measurements.order_by("-as_of").first()
+        return latest.value if latest else None
 
     def statement_state(self):
         """What its statements give it: the first statement's source and quote (its origin), the latest

@@ -128,6 +128,15 @@ class Measurement(PreciseDatesMixin, models.Model):
         related_name="measurements",
         verbose_name=_("source document"),
     )
+    evidence = models.ForeignKey(
+        "commitments.EvidenceSource",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="measurements",
+        verbose_name=_("evidence"),
+    )
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()

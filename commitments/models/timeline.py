@@ -37,6 +37,15 @@ class ProgressUpdate(models.Model):
         related_name="updates",
         verbose_name=_("source document"),
     )
+    evidence = models.ForeignKey(
+        "commitments.EvidenceSource",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="updates",
+        verbose_name=_("evidence"),
+    )
     source_kind = models.CharField(_("kind of source"), max_length=30, choices=SourceKind.choices)
     status = models.CharField(_("status after the update"), max_length=20, choices=Status.choices)
     progress = models.PositiveSmallIntegerField(

@@ -1,16 +1,14 @@
 """Pages anyone can read. Everything here starts from `published()` and `public()`."""
 
-from urllib.parse import urlencode
-
-from django.db.models import Avg, Count, Prefetch, Q
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from .. import scorecard
 from ..annotation import annotate
 from ..charts import TargetBar, stacked_status_chart, status_chart
 from ..exports import SafeExportMixin
@@ -18,8 +16,9 @@ from ..filters import CommitmentFilter
 from ..history import status_timeline
 from ..maps import draw
 from ..models import Commitment, Indicator, Measurement, Pillar, ProgressUpdate, SourceDocument, Statement
+from ..scorecard import commitments_url
 from ..tables import CommitmentTable
-from ..vocabulary import Checkable, ClaimKind, Party, Verification
+from ..vocabulary import ClaimKind, Party
 
 LATEST_UPDATES = 8
 
@@ -30,45 +29,11 @@ class CommitmentTableMixin(SafeExportMixin, SingleTableMixin):
     export_name = "commitments"
 
 
-def commitments_url(**params):
-    return f"{reverse('commitments:commitment_list')}?{urlencode(params, doseq=True)}"
-
-
-def claim_counts(published):
-    """Promises and other claims counted apart, each number with the table that makes it. Items listed in one
-    sentence share their statement, so promises are also counted by statement."""
-    promises = published.promises()
-    promise_filter = {"claim_kind": ClaimKind.promises()}
-    results = dict(published.reported_results().order_by().values_list("verification").annotate(n=Count("pk")))
-    naming = [
-        (_("name a deadline"), [Checkable.DEADLINE]),
-        (_("name a quantity"), [Checkable.QUANTITY]),
-        (_("name both a deadline and a quantity"), [Checkable.DEADLINE, Checkable.QUANTITY]),
-    ]
-    return {
-        "promises": promises.count(),
-        "promise_statements": promises.statement_count(),
-        "promises_url": commitments_url(**promise_filter),
-        "aspirations": published.filter(claim_kind=ClaimKind.ASPIRATION).count(),
-        "aspirations_url": commitments_url(claim_kind=ClaimKind.ASPIRATION),
-        "results": sum(results.values()),
-        "results_url": commitments_url(claim_kind=ClaimKind.REPORTED_RESULT),
-        "verification": [
-            (state, results.get(state.value, 0), commitments_url(verification=state.value)) for state in Verification
-        ],
-        "naming": [
-            (label, promises.naming(*elements).count(), commitments_url(**promise_filter, names=elements))
-            for label, elements in naming
-        ],
-    }
-
-
 def dashboard(request):
     published = Commitment.objects.published()
-    # A reported result is verified, not kept: statuses and progress are those of the other claims.
+    # A reported result is verified, not kept: statuses are those of the other claims.
     commitments = published.exclude(claim_kind=ClaimKind.REPORTED_RESULT)
     pillars = Pillar.objects.in_bulk()
-    progress = commitments.aggregate(average=Avg("progress"), known=Count("pk", filter=Q(progress__isnull=False)))
     key_indicators = (
         Indicator.objects.filter(key=True, commitment__in=published)
         .select_related("commitment")
@@ -76,8 +41,8 @@ def dashboard(request):
     )
     context = {
         "total": published.count(),
-        "claims": claim_counts(published),
-        "progress": progress,
+        "claims": scorecard.claim_counts(published),
+        "verdicts": scorecard.verdict_summary(published.promises(), timezone.localdate()),
         "status_chart": status_chart(commitments, lambda status: commitments_url(status=status.value)),
         "pillar_chart": stacked_status_chart(
             commitments,
@@ -110,7 +75,11 @@ class CommitmentDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            today=timezone.localdate(), timeline=status_timeline(self.object.public_updates), **kwargs
+            today=timezone.localdate(),
+            timeline=status_timeline(self.object.public_updates),
+            evidence=self.object.cited_evidence().select_related("source_document"),
+            grace_days=settings.VERDICT_GRACE_DAYS,
+            **kwargs,
         )
 
 

@@ -5,8 +5,10 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, Prefetch
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,10 +20,10 @@ from .. import services
 from ..concurrency import MissingVersion
 from ..exports import SafeExportMixin
 from ..filters import StaffCommitmentFilter
-from ..forms import ProgressForm
+from ..forms import CheckForm, ProgressForm, VerdictForm
 from ..history import status_timeline
-from ..models import Commitment, Follow, Indicator, Milestone, ProgressUpdate
-from ..tables import ChangeTable, DraftTable, MilestoneTable, StaffCommitmentTable, UpdateTable
+from ..models import Check, Commitment, EvidenceSource, Follow, Indicator, Milestone, ProgressUpdate
+from ..tables import ChangeTable, DraftTable, MilestoneTable, QueueTable, StaffCommitmentTable, UpdateTable
 from ..vocabulary import Status
 from .access import PermissionRequiredMixin, permission_required
 
@@ -76,20 +78,24 @@ class OverdueView(StaffCommitmentListView):
 
 
 class StaleView(StaffCommitmentListView):
-    export_name = "stale"
-    heading = _("Stale")
+    """The verification queue: what nobody has looked at for a while, with a one-click "checked, nothing new"."""
+
+    table_class = QueueTable
+    export_name = "verification-queue"
+    heading = _("Verification queue")
 
     @property
     def intro(self):
-        return _("Unfinished commitments with no progress update for more than %(days)d days, oldest first.") % {
-            "days": settings.STALE_AFTER_DAYS
-        }
+        return _(
+            "Published promises nobody has checked for more than %(days)d days, the longest unchecked first. "
+            "“Checked, nothing new” records who checked, when and against which source."
+        ) % {"days": settings.STALE_AFTER_DAYS}
 
     def narrow(self, commitments):
-        return commitments.stale(settings.STALE_AFTER_DAYS).order_by(F("last_update").asc(nulls_first=True), "title")
+        return commitments.verification_queue(settings.STALE_AFTER_DAYS).with_latest_source()
 
     def get_table_kwargs(self):
-        return {"order_by": ()}
+        return {"order_by": (), "can_check": self.request.user.has_perm("commitments.add_check")}
 
 
 class MineView(StaffCommitmentListView):
@@ -181,7 +187,7 @@ class BoardView(StaffMixin, FilterView):
         horizon = today + datetime.timedelta(days=settings.MILESTONE_HORIZON_DAYS)
         context["attention"] = {
             "overdue": commitments.overdue(today).count(),
-            "stale": commitments.stale(settings.STALE_AFTER_DAYS, today).count(),
+            "stale": commitments.verification_queue(settings.STALE_AFTER_DAYS, today).count(),
             "mine": commitments.filter(owner=self.request.user).count(),
             "drafts": commitments.drafts().count(),
             "milestones": Milestone.objects.due_before(horizon).filter(commitment__in=commitments).count(),
@@ -189,13 +195,15 @@ class BoardView(StaffMixin, FilterView):
         return context
 
 
-def staff_commitment_context(request, commitment, form=None):
+def staff_commitment_context(request, commitment, form=None, verdict_form=None):
     can_edit = request.user.has_perm("commitments.add_progressupdate")
     if can_edit and form is None:
         form = ProgressForm(commitment=commitment)
+    can_judge = request.user.has_perm("commitments.add_verdictrecord") and commitment.is_promise
     return {
         "commitment": commitment,
         "form": form if can_edit else None,
+        "verdict_form": (verdict_form or VerdictForm()) if can_judge else None,
         "can_publish": request.user.has_perm("commitments.publish_commitment"),
         "following": Follow.objects.filter(user=request.user, commitment=commitment).exists(),
         "timeline": status_timeline(commitment.updates.all()),
@@ -264,10 +272,7 @@ def publish_view(request, slug):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Published.") if publish else _("Returned to draft."))
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("commitments:staff_commitment", slug=slug)
+    return redirect(safe_next(request, reverse("commitments:staff_commitment", args=[slug])))
 
 
 @require_POST
@@ -281,3 +286,64 @@ def follow_view(request, slug):
         Follow.objects.filter(user=request.user, commitment=commitment).delete()
         messages.success(request, _("You no longer follow this commitment."))
     return redirect("commitments:staff_commitment", slug=slug)
+
+
+@require_POST
+@permission_required("commitments.add_check")
+def check_view(request, slug):
+    """ "Checked, nothing new": who checked, when, and against which source."""
+    commitment = get_object_or_404(Commitment, slug=slug)
+    form = CheckForm(request.POST)
+    if form.is_valid():
+        check = Check(commitment=commitment, checked_by=request.user, **form.cleaned_data)
+        try:
+            services.save_part(check, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Recorded: “%(title)s” checked today.") % {"title": commitment.title})
+    else:
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    return redirect(safe_next(request, "commitments:staff_stale"))
+
+
+@require_POST
+@permission_required("commitments.add_verdictrecord")
+def verdict_view(request, slug):
+    """An editor's verdict, or its withdrawal, with a reason and a source."""
+    commitment = get_staff_commitment(slug)
+    form = VerdictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_part(form.record(commitment, request.user), user=request.user)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Verdict recorded."))
+            return redirect("commitments:staff_commitment", slug=slug)
+    context = staff_commitment_context(request, commitment, verdict_form=form)
+    return render(request, "staff/commitment_detail.html", context, status=400)
+
+
+def safe_next(request, fallback):
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return next_url
+    return fallback
+
+
+@permission_required(STAFF_PERMISSION)
+def archived_copy(request, pk):
+    """The copy of a cited page kept when it was read, for staff: it is still here when the link dies. An HTML
+    copy is a download, and every copy is sandboxed, so that no script in it runs on this site."""
+    evidence = get_object_or_404(EvidenceSource.objects.exclude(archive=""), pk=pk)
+    content_type = evidence.archive_content_type or "application/octet-stream"
+    response = FileResponse(
+        evidence.archive.open("rb"),
+        content_type=content_type,
+        as_attachment=content_type == "text/html",
+        filename=evidence.archive.name.rsplit("/", 1)[-1],
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -378,7 +378,6 @@ def seed_commitments(rng, sources, pillars, themes):
                 published=rng.random() >= 0.05,
                 summary=f"{pledge.subject} committed to {pledge.verb} {pledge.thing} in {pledge.place[0]}.",
                 internal_notes=rng.choice(NOTES),
-                last_verified=AS_OF - days(rng.randint(0, 400)) if rng.random() < 0.7 else None,
                 iati_identifier=f"XM-DAC-{rng.randint(10000, 99999)}-{number}" if rng.random() < 0.3 else "",
                 aiddata_id=str(rng.randint(30000, 99999)) if rng.random() < 0.25 else "",
             )

@@ -453,7 +453,7 @@ class _Loader:
         if self.belongs_elsewhere(Commitment.objects.select_related("source").filter(slug=slug).first(), label):
             return
         existing = Commitment.objects.filter(slug=slug).exists()
-        nested = {"milestones", "indicators", "updates"}
+        nested = {"milestones", "indicators", "updates", "verdicts"}
         # Its quote is its statement's; a new commitment is created with it, the statement keeps it from then on.
         stated = STATEMENT_KEYS if existing else STATEMENT_KEYS - {"quote"}
         plain = {key: entry[key] for key in COMMITMENT_KEYS - nested - stated if key in entry}
@@ -483,6 +483,8 @@ class _Loader:
             self.upsert_indicator(commitment, indicator, index, f"{label}.indicators[{index}]")
         for index, update in enumerate(self.entries(entry, "updates", f"{label}.updates")):
             self.upsert_update(commitment, update, f"{label}.updates[{index}]")
+        for index, verdict in enumerate(self.entries(entry, "verdicts", f"{label}.verdicts")):
+            self.upsert_verdict(commitment, verdict, f"{label}.verdicts[{index}]")
 
     def statement_key(self, slug):
         return f"statement:{slug}/{self.catalogue}"
@@ -521,8 +523,6 @@ class _Loader:
             return
         for index, update in enumerate(self.entries(entry, "updates", f"{label}.updates")):
             self.upsert_update(commitment, update, f"{label}.updates[{index}]")
-        for index, verdict in enumerate(self.entries(entry, "verdicts", f"{label}.verdicts")):
-            self.upsert_verdict(commitment, verdict, f"{label}.verdicts[{index}]")
 
     def upsert_verdict(self, commitment, entry, label):
         """An editor's verdict (or its withdrawal) given in the file, with its reason and source."""

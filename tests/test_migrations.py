@@ -56,3 +56,35 @@ def test_each_commitment_becomes_its_first_statement_and_keeps_its_catalogue_own
         assert record.values["target_date"] == "2027-12-31"
     finally:
         call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cited_sources_become_evidence_records_and_last_verified_becomes_a_check():
+    old = migrate([("commitments", "0011_statements_claims_precision")])
+    try:
+        source = old.get_model("commitments", "SourceDocument").objects.create(
+            title="Speech", slug="speech", date=datetime.date(2025, 2, 21), speaker="A", kind="speech",
+            text="We will build a road.",
+        )  # fmt: skip
+        pillar = old.get_model("commitments", "Pillar").objects.create(name="P", slug="p")
+        commitment = old.get_model("commitments", "Commitment").objects.create(
+            title="Road", title_en="Road", slug="road", pillar=pillar, party="pakistan", kind="infrastructure",
+            source=source, quote="We will build a road.", last_verified=datetime.date(2025, 5, 1),
+        )  # fmt: skip
+        updates = old.get_model("commitments", "ProgressUpdate").objects
+        for url, document in [("https://ex.org/a", None), ("https://ex.org/a", None), ("", source)]:
+            updates.create(
+                commitment=commitment, date=datetime.date(2025, 3, 1), text="x", source_url=url,
+                source_document=document, source_kind="media_report", status="announced",
+            )  # fmt: skip
+
+        new = migrate([("commitments", "0012_evidence_verdicts_checks")])
+        evidence = new.get_model("commitments", "EvidenceSource").objects
+        assert evidence.count() == 2  # one per URL and one per document, however often cited
+        linked = new.get_model("commitments", "ProgressUpdate").objects.values_list("evidence__url", "source_url")
+        assert all(evidence_url == url for evidence_url, url in linked)
+        check = new.get_model("commitments", "Check").objects.get(commitment_id=commitment.pk)
+        assert (check.checked_on, check.source_document_id) == (datetime.date(2025, 5, 1), source.pk)
+        assert check.evidence.source_document_id == source.pk
+    finally:
+        call_command("migrate", verbosity=0)

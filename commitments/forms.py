@@ -93,7 +93,10 @@ BACK_TO_RULE = "rule"
 
 
 class VerdictForm(forms.Form):
-    """An editor's verdict in place of the rule's, or back to the rule; either way with a reason and a source."""
+    """An editor's verdict in place of the rule's, or back to the rule; either way with a reason and a source.
+    Its fields are prefixed: it shares the staff page with the progress form."""
+
+    prefix = "verdict"
 
     verdict = forms.ChoiceField(
         label=_("Verdict"),

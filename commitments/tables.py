@@ -71,18 +71,21 @@ class CommitmentTable(Table):
 
     class Meta:
         model = Commitment
-        fields = ["title", "pillar", "party", "claim_kind", "status", "progress", "checkability", "target_date"]
-        sequence = [
+        fields = [
             "title",
             "pillar",
             "party",
             "claim_kind",
+            "verdict",
             "status",
             "progress",
             "checkability",
             "target_date",
-            "...",
         ]
+        sequence = [
+            "title", "pillar", "party", "claim_kind", "verdict", "status", "progress", "checkability", "target_date",
+            "...",
+        ]  # fmt: skip
         order_by = ("pillar", "title")
         empty_text = _("No commitment matches these filters.")
         attrs = {"class": "table commitments"}

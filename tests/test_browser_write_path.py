@@ -71,12 +71,12 @@ def test_editor_moves_a_status_only_by_recording_a_sourced_update(transactional_
 def record_a_sourced_update(page, site, pk):
     sign_in(page, site, "ed")
     page.goto(f"{site}/admin/commitments/commitment/{pk}/change/")
-    expect(page.locator(".fieldBox.field-status .readonly")).to_contain_text("In progress")
+    expect(page.locator(".fieldBox.field-status .readonly")).to_contain_text("Planned")
     assert page.locator("select#id_status").count() == 0  # no way to set it here
     shot(page, "admin-commitment-status-read-only")
     page.get_by_role("link", name="Record a dated, sourced update").click()
 
-    form = page.locator("form.progress-form")
+    form = page.locator("form.progress-form:not(.verdict-form)")
     form.locator("#id_date").fill("2026-11-30")
     form.locator("#id_text").fill("Financing talks stalled, the ministry said.")
     form.locator("#id_source_url").fill("https://example.org/ml1-stalled")

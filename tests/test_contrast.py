@@ -25,8 +25,12 @@ def contrast(first, second):
 
 
 @pytest.mark.parametrize(
-    "status", ["announced", "planned", "in_progress", "ongoing", "completed", "stalled", "cancelled"]
-)
+    "status",
+    [
+        "announced", "planned", "in_progress", "ongoing", "completed", "stalled", "cancelled",
+        "kept", "partly_kept", "not_kept", "on_track", "late", "too_early", "not_rated",
+    ],
+)  # fmt: skip
 def test_status_badges_white_text_meets_aa(status):
     assert contrast(VARIABLES[status], WHITE) >= AA, status
 

@@ -1,6 +1,7 @@
 """Admin import and export of the whole dataset (django-import-export), and what it refuses."""
 
 import csv
+import datetime
 import io
 import zipfile
 
@@ -93,8 +94,15 @@ def dataset(catalogue, administrator):
     kkh.internal_notes = '=HYPERLINK("http://evil.example","click")'
     kkh.save()
     CommitmentFactory(slug="a-draft", published=False, source=kkh.source, pillar=kkh.pillar, quote=kkh.quote)
+    latest = kkh.updates.order_by("-date").first().date
     ProgressUpdateFactory(
-        commitment=kkh, status=kkh.status, progress=None, public=False, text="+internal only", author=administrator
+        commitment=kkh,
+        date=latest + datetime.timedelta(days=1),  # after its latest update, so that it moves nothing
+        status=kkh.status,
+        progress=None,
+        public=False,
+        text="+internal only",
+        author=administrator,
     )
 
 

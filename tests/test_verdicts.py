@@ -184,13 +184,15 @@ def test_an_editors_verdict_stands_until_withdrawn_and_is_public_history(db, cli
     commitment = promise_of_trainees()
     client.force_login(editor)
     url = reverse("commitments:staff_verdict", args=[commitment.slug])
-    refused = client.post(url, {"verdict": "kept", "reason": "", "source_url": ""})
+    refused = client.post(url, {"verdict-verdict": "kept", "verdict-reason": "", "verdict-source_url": ""})
     assert refused.status_code == 400
     assert "Say why" in refused.content.decode()
     assert not commitment.verdicts.exclude(kind=VerdictKind.RULE).exists()
 
     reason = "The ministry reports all 1,000 trainees sent."
-    response = client.post(url, {"verdict": "kept", "reason": reason, "source_url": "https://example.org/all"})
+    response = client.post(
+        url, {"verdict-verdict": "kept", "verdict-reason": reason, "verdict-source_url": "https://example.org/all"}
+    )
     assert response.status_code == 302
     commitment.refresh_from_db()
     assert (commitment.verdict, commitment.verdict_overridden, commitment.verdict_reason) == ("kept", True, reason)
@@ -203,7 +205,11 @@ def test_an_editors_verdict_stands_until_withdrawn_and_is_public_history(db, cli
     assert reason in page and "An editor's verdict" in page and "https://example.org/all" in page
 
     client.force_login(editor)
-    back = {"verdict": "rule", "reason": "The ministry's figure was corrected.", "source_url": "https://example.org/c"}
+    back = {
+        "verdict-verdict": "rule",
+        "verdict-reason": "The ministry's figure was corrected.",
+        "verdict-source_url": "https://example.org/c",
+    }
     assert client.post(url, back).status_code == 302
     commitment.refresh_from_db()
     assert (commitment.verdict, commitment.verdict_overridden) == (Verdict.PARTLY_KEPT, False)

@@ -88,7 +88,7 @@ def test_rerunning_the_import_keeps_edits_from_the_admin_the_staff_form_and_the_
     client.force_login(editor)
     assert save_in_admin(client, ml1, title_en="ML-1, as the editor names it").status_code == 302
     response = post_progress(
-        client, ml1, status="stalled", progress="10", text="Financing talks stalled.", date="2025-09-01"
+        client, ml1, status="stalled", progress="10", text="Financing talks stalled.", date="2026-09-01"
     )
     assert response.status_code == 302
     indicator = Indicator.objects.filter(key=True).order_by("slug").first()

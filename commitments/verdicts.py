@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from .vocabulary import ClaimKind, Status, Verdict
 
-UNDER_WAY = (Status.PLANNED, Status.IN_PROGRESS, Status.ONGOING)
+# Planned is not under way: its status says work has not visibly started.
+UNDER_WAY = (Status.IN_PROGRESS, Status.ONGOING)
 
 
 @dataclass

@@ -123,3 +123,43 @@ def import_through_a_job(page, site):
     confirm.click()
     expect(page.get_by_role("link", name="Back to the list")).to_be_visible(timeout=60_000)
     return previewed_rows
+
+
+def test_editor_checks_a_promise_from_the_queue_and_sets_a_verdict_with_a_reason(
+    transactional_db,
+    catalogue,
+    live_server,
+    chromium,  # noqa: F811
+):
+    UserFactory(username="ed", password=PASSWORD, groups=["Editors"])
+    never = Commitment.objects.verification_queue(90).first()
+    in_browser(chromium, check_and_judge, live_server.url, never.slug, never.title)
+    never.refresh_from_db()
+    assert never.checks.get().checked_by.username == "ed"
+    assert (never.verdict, never.verdict_overridden) == ("not_kept", True)
+
+
+def check_and_judge(page, site, slug, title):
+    sign_in(page, site, "ed")
+    page.goto(f"{site}/staff/stale/")
+    row = page.locator("table tbody tr", has=page.get_by_role("link", name=title, exact=True))
+    row.get_by_role("textbox", name="Source checked").fill("https://example.org/looked-again")
+    row.get_by_role("button", name="Checked, nothing new").click()
+    expect(page.get_by_text(f"Recorded: “{title}” checked today.")).to_be_visible()
+    expect(page.get_by_role("link", name=title, exact=True)).to_have_count(0)
+    shot(page, "staff-verification-queue")
+
+    page.goto(f"{site}/staff/commitments/{slug}/")
+    # (A verdict without a reason is refused with a 400 and a message: tests/test_verdicts.py.)
+    form = page.locator("form.verdict-form")
+    form.get_by_label("Verdict").select_option("not_kept")
+    form.get_by_label("Reason").fill("The ministry said the plan was dropped.")
+    form.get_by_label("Source", exact=True).fill("https://example.org/dropped")
+    form.get_by_role("button", name="Save verdict").click()
+    expect(page.get_by_text("Verdict recorded.")).to_be_visible()
+
+    page.goto(f"{site}/commitments/{slug}/")
+    verdict = page.get_by_role("region", name="Was it kept?")
+    expect(verdict).to_contain_text("Not kept")
+    expect(verdict).to_contain_text("The ministry said the plan was dropped.")
+    shot(page, "public-verdict-set-by-an-editor")

@@ -70,6 +70,7 @@ def verdict_of(**overrides):
         ({"status": Status.IN_PROGRESS, "work_reported": True}, Verdict.ON_TRACK),
         ({"status": Status.ANNOUNCED, "deadline": TODAY + datetime.timedelta(days=1)}, Verdict.TOO_EARLY),
         ({"status": Status.IN_PROGRESS}, Verdict.TOO_EARLY),  # the statement itself is no evidence of work
+        ({"status": Status.PLANNED, "work_reported": True}, Verdict.TOO_EARLY),  # a plan is not work under way
         ({"claim_kind": ClaimKind.REQUEST, "status": Status.CANCELLED}, Verdict.NOT_KEPT),
         ({"claim_kind": ClaimKind.REPORTED_RESULT, "status": Status.COMPLETED}, None),
         ({"claim_kind": ClaimKind.ASPIRATION}, None),

@@ -85,6 +85,7 @@ def translations(entry, *fields):
 
 SOURCE_KEYS = {
     "slug", "title", "date", "speaker", "kind", "url", "summary", "text_file", "text", "publisher_kind", "country",
+    "language",
 }  # fmt: skip
 # Evidence the file's updates, measurements and verdicts cite by URL: who published it, and when.
 EVIDENCE_KEYS = {"url", "title", "publisher", "publisher_kind", "country", "published_on", "retrieved_on"}
@@ -97,7 +98,7 @@ STATEMENT_KEYS = {
     "target_date_precision", "responsible_party",
 }  # fmt: skip
 COMMITMENT_KEYS = {
-    "slug", "title", "pillar", "theme", "party", "kind", "location", "latitude", "longitude", "geometry",
+    "slug", "title", "pillar", "theme", "party", "kind", "aliases", "location", "latitude", "longitude", "geometry",
     "start_date", "start_date_precision", "completion_date", "completion_date_precision", "verification", "summary",
     "parent", "weight", "published", "iati_identifier", "aiddata_id", "internal_notes",
     "progress_method", "milestones", "indicators", "updates", "verdicts", *STATEMENT_KEYS,
@@ -362,6 +363,7 @@ class _Loader:
         if not self.check_keys(entry, SOURCE_KEYS, "source"):
             return None
         values = {key: entry.get(key, "") for key in ("title", "date", "speaker", "kind", "url", "summary", "text")}
+        values["language"] = entry.get("language") or settings.LANGUAGE_CODE
 
         def save(source):
             services.save_shared(source, user=None, quotes=quotes)
@@ -465,7 +467,7 @@ class _Loader:
         if relations["pillar"] is None:
             self.problems.append(f"{label}: pillar: every commitment needs a pillar.")
             return
-        for text_field in ("location", "summary", "internal_notes", "iati_identifier", "aiddata_id"):
+        for text_field in ("aliases", "location", "summary", "internal_notes", "iati_identifier", "aiddata_id"):
             plain[text_field] = plain.get(text_field) or ""
         # Published only when the file says so.
         plain.setdefault("published", False)

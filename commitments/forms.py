@@ -1,11 +1,23 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .concurrency import StaleEdit
-from .models import Indicator, SourceDocument, VerdictRecord
-from .vocabulary import SourceKind, Status, Verdict, VerdictKind
+from .extract import text_of
+from .models import Commitment, Indicator, Pillar, SourceDocument, Theme, VerdictRecord
+from .vocabulary import (
+    ClaimKind,
+    CommitmentKind,
+    DatePrecision,
+    DocumentKind,
+    Party,
+    SourceKind,
+    Status,
+    Verdict,
+    VerdictKind,
+)
 
 
 class ProgressForm(forms.Form):
@@ -133,3 +145,96 @@ class VerdictForm(forms.Form):
             return
         for field, messages in error.message_dict.items():
             self.add_error(field if field in self.fields else None, messages)
+
+
+class NewSourceForm(forms.Form):
+    """A new statement for the drafting desk: what it is, and its text, pasted or in a file."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    speaker = forms.CharField(label=_("Speaker or issuing body"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    url = forms.URLField(
+        label=_("Where the original can be read"), required=False, max_length=500, assume_scheme="https"
+    )
+    language = forms.ChoiceField(label=_("Language of the text"), choices=settings.LANGUAGES)
+    text = forms.CharField(
+        label=_("Text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Paste the whole text, or choose a file below."),
+    )
+    file = forms.FileField(
+        label=_("or a file"),
+        required=False,
+        help_text=_("Plain text (.txt), a web page saved from a browser (.html) or a PDF."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        text = data.get("text") or ""
+        if data.get("file"):
+            try:
+                text = text_of(data["file"])
+            except ValidationError as error:
+                self.add_error("file", error)
+                return data
+        if not text.strip():
+            self.add_error("text", _("The text is empty: paste it, or choose a file that holds it."))
+            return data
+        existing = SourceDocument.objects.filter(content_hash=SourceDocument.hash_of(text)).first()
+        if existing is not None:
+            self.add_error("text", _("This text is already the source “%(title)s”.") % {"title": existing.title})
+        data["text"] = text
+        return data
+
+
+class SourceTextForm(forms.Form):
+    """The text as extracted, for the editor to correct before any quote is taken from it."""
+
+    text = forms.CharField(label=_("Text"), strip=False, widget=forms.Textarea(attrs={"rows": 20}))
+
+
+class DraftForm(forms.Form):
+    """A draft commitment, or a restatement, from a span of the source text: the span is given by its start and
+    end, never typed; the rest is prefilled from the sentence and editable."""
+
+    start = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    end = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    restates = forms.ModelChoiceField(
+        label=_("Restates"),
+        queryset=Commitment.objects.all(),
+        required=False,
+        empty_label=_("nothing: a new commitment"),
+        help_text=_("Choose the existing commitment this sentence promises again, or leave it for a new one."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    pillar = forms.ModelChoiceField(label=_("Pillar"), queryset=Pillar.objects.all(), required=False)
+    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.select_related("pillar"), required=False)
+    party = forms.ChoiceField(label=_("Responsible party"), choices=Party.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CommitmentKind.choices, initial=CommitmentKind.PROGRAMME)
+    claim_kind = forms.ChoiceField(label=_("Claim kind"), choices=ClaimKind.choices)
+    deliverable = forms.CharField(label=_("Deliverable"), max_length=300, required=False)
+    quantity = forms.DecimalField(label=_("Quantity"), required=False, max_digits=20, decimal_places=2, min_value=0)
+    unit = forms.CharField(label=_("Unit"), max_length=100, required=False)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    target_date = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target_date_precision = forms.ChoiceField(
+        label=_("Precision of the deadline"), choices=DatePrecision.choices, initial=DatePrecision.DAY
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("restates"):
+            for name in ("title", "pillar"):
+                if not data.get(name):
+                    self.add_error(name, _("A new commitment needs this."))
+        return data
+
+    def add_service_errors(self, error):
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, messages in error.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from . import cache
 from .concurrency import MissingVersion, lock_current
@@ -131,6 +132,11 @@ def set_published(commitments, published, *, user, expected_version=None):
             current = lock_current(commitment.pk, expected_version)
             if current.published == published:
                 continue
+            if published and current.statements.filter(source__draft=True).exists():
+                raise ValidationError(
+                    _("“%(title)s” quotes a source whose text is still a draft: confirm the text first.")
+                    % {"title": current.title}
+                )
             current.published = published
             current.version += 1
             _save(current, user, update_fields=["published", "version", "updated"])

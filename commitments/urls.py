@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import api, feeds
 from .cache import cached_public_page, commitment_scopes, site_scopes
-from .views import open_data, public, staff
+from .views import desk, open_data, public, staff
 
 app_name = "commitments"
 
@@ -56,4 +56,9 @@ urlpatterns = [
     path("staff/commitments/<slug:slug>/check/", staff.check_view, name="staff_check"),
     path("staff/commitments/<slug:slug>/verdict/", staff.verdict_view, name="staff_verdict"),
     path("staff/evidence/<int:pk>/archive/", staff.archived_copy, name="staff_archived_copy"),
+    path("staff/desk/", desk.desk_home, name="desk"),
+    path("staff/desk/<slug:slug>/", desk.desk_source, name="desk_source"),
+    path("staff/desk/<slug:slug>/draft/", desk.desk_draft, name="desk_draft"),
+    path("staff/desk/<slug:slug>/draft-checked/", desk.desk_draft_checked, name="desk_draft_checked"),
+    path("staff/desk/<slug:slug>/catalogue.yaml", desk.desk_catalogue, name="desk_catalogue"),
 ]

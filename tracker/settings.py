@@ -184,6 +184,8 @@ MEDIA_URL = "/staff/media/"
 ARCHIVE_TIMEOUT_SECONDS = env.float("ARCHIVE_TIMEOUT_SECONDS", default=20)
 ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=20 * 1024 * 1024)
 ARCHIVE_CONTENT_TYPES = ["text/html", "text/plain", "application/pdf"]
+# The drafting desk: the largest file an editor may bring a new statement in.
+DESK_MAX_BYTES = env.int("DESK_MAX_BYTES", default=2 * 1024 * 1024)
 # Milestones due within this many days are listed as coming up.
 MILESTONE_HORIZON_DAYS = 90
 

@@ -180,6 +180,15 @@ class Commitment(PreciseDatesMixin, models.Model):
         default=ProgressMethod.MANUAL,
         help_text=_("Where the progress figure comes from."),
     )
+    aliases = models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Other names the project goes by, comma-separated (“ML-1, Main Line-1”): the drafting desk finds "
+            "restatements by them."
+        ),
+    )
     location = models.CharField(_("location"), max_length=200, blank=True, help_text=_("Place name, if any."))
     latitude = models.DecimalField(
         _("latitude"),

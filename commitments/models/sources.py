@@ -1,11 +1,20 @@
 """Source documents, and the pillars and themes that order what they promise."""
 
+import hashlib
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..vocabulary import DocumentKind
+
+
+class SourceDocumentQuerySet(models.QuerySet):
+    def public(self):
+        """Sources the public may read: all but those still on the drafting desk."""
+        return self.filter(draft=False)
 
 
 class SourceDocument(models.Model):
@@ -24,6 +33,24 @@ class SourceDocument(models.Model):
         _("full text"),
         help_text=_("The complete text, exactly as published. Commitment quotes are located in it."),
     )
+    language = models.CharField(
+        _("language of the text"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Decides how the drafting desk splits the text into sentences."),
+    )
+    draft = models.BooleanField(
+        _("draft"),
+        default=False,
+        help_text=_(
+            "A new source on the drafting desk, whose text an editor has not confirmed yet: no quote is taken "
+            "from it and it is not public."
+        ),
+    )
+    content_hash = models.CharField(_("SHA-256 of the text"), max_length=64, blank=True, editable=False, db_index=True)
+
+    objects = SourceDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "title"]
@@ -46,9 +73,14 @@ class SourceDocument(models.Model):
             )
         return position
 
+    @staticmethod
+    def hash_of(text):
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
     def clean(self):
         """A changed text must still hold every quote taken from it, word for word (services relocate them).
         `corrected_quotes` ({commitment slug: quote}) are quotes of its statements corrected in the same change."""
+        self.content_hash = self.hash_of(self.text or "")
         if self.pk is None:
             return
         corrected = getattr(self, "corrected_quotes", {})

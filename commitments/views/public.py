@@ -105,7 +105,7 @@ class SourceListView(ListView):
 
     def get_queryset(self):
         # Every published commitment the source states, first stated there or restated.
-        return SourceDocument.objects.annotate(
+        return SourceDocument.objects.public().annotate(
             commitment_count=Count("statements", filter=Q(statements__commitment__published=True))
         )
 
@@ -114,7 +114,7 @@ class SourceDetailView(CommitmentTableMixin, DetailView):
     """A source's full text with every published statement in it marked, and the commitments it states."""
 
     template_name = "commitments/source_detail.html"
-    model = SourceDocument
+    queryset = SourceDocument.objects.public()
 
     def get_table_data(self):
         return Commitment.objects.published().for_listing().filter(statements__source=self.object)

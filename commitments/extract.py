@@ -18,6 +18,12 @@ KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".pdf
 BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "section", "article")
 
 
+def one_kind_of_newline(text):
+    """Browsers send a textarea's line breaks as CR LF, and files come with either: the desk keeps LF, as the
+    page shows the text, so that a position counted in the page is the same position in the stored text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def text_of(upload):
     """The text of an uploaded file; ValidationError with a clear message for anything else."""
     limit = settings.DESK_MAX_BYTES
@@ -40,7 +46,7 @@ def text_of(upload):
         decoded = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(_("The file is not UTF-8 text; save it as UTF-8 and try again.")) from error
-    return text_of_html(decoded) if kind == "html" else decoded
+    return text_of_html(decoded) if kind == "html" else one_kind_of_newline(decoded)
 
 
 def text_of_html(html):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .concurrency import StaleEdit
-from .extract import text_of
+from .extract import one_kind_of_newline, text_of
 from .models import Commitment, Indicator, Pillar, SourceDocument, Theme, VerdictRecord
 from .vocabulary import (
     ClaimKind,
@@ -173,7 +173,7 @@ class NewSourceForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        text = data.get("text") or ""
+        text = one_kind_of_newline(data.get("text") or "")
         if data.get("file"):
             try:
                 text = text_of(data["file"])
@@ -194,6 +194,9 @@ class SourceTextForm(forms.Form):
     """The text as extracted, for the editor to correct before any quote is taken from it."""
 
     text = forms.CharField(label=_("Text"), strip=False, widget=forms.Textarea(attrs={"rows": 20}))
+
+    def clean_text(self):
+        return one_kind_of_newline(self.cleaned_data["text"])
 
 
 class DraftForm(forms.Form):

@@ -279,3 +279,10 @@ def test_a_draft_quoting_a_draft_source_cannot_be_published(client, drafted_sour
     response = client.post(reverse("commitments:staff_publish", args=["early"]), {"published": "1", "version": 1})
     assert response.status_code == 302
     assert not Commitment.objects.get(slug="early").published
+
+
+def test_line_breaks_are_kept_as_the_page_shows_them(client, drafted_source):
+    """Browsers send a textarea's line breaks as CR LF; positions counted in the page must match the text."""
+    confirm(client, drafted_source, STATEMENT_TEXT.replace("\n", "\r\n"))
+    drafted_source.refresh_from_db()
+    assert drafted_source.text == STATEMENT_TEXT

@@ -24,7 +24,8 @@ PYSBD_LANGUAGES = {"en": "en", "ur": "ur", "zh-hans": "zh"}
 PROMISE = {
     "en": r"\b(will|shall|'ll|agreed? to|agree on|must|commit(?:ted|ment|s)?|ready to|prepared to|pledge[sd]?|"
     r"promise[sd]?|undertake|determined to|hope that|look forward|aim(?:s)? to|should|continue to|"
-    r"work (?:together|with)|support)\b|’ll\b",
+    r"work (?:together|with)|support|ensure|promote|accelerate|strengthen|deepen|implement|expand|uphold|"
+    r"safeguard)\b|’ll\b",
     "ur": r"(گے|گی|گا|عزم|وعدہ|تیار ہیں|تیار ہے|چاہیے|امید|کریں)",
     "zh": r"(将|愿|要|承诺|同意|致力|希望|期待|继续|推动|推进|支持|加强|必须)",
 }

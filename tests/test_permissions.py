@@ -70,6 +70,32 @@ RULES = {
         [SLUG],
         {"anonymous": 302, "no role": 403, "viewer": 403, "editor": 400, "administrator": 400},
     ),
+    # The drafting desk is for editors; an empty new-source form is refused with a message (400).
+    "commitments:desk": (
+        "get",
+        [],
+        {"anonymous": 302, "no role": 403, "viewer": 403, "editor": 200, "administrator": 200},
+    ),
+    "commitments:desk_source": (
+        "get",
+        ["source-road"],
+        {"anonymous": 302, "no role": 403, "viewer": 403, "editor": 200, "administrator": 200},
+    ),
+    "commitments:desk_draft": (
+        "get",
+        ["source-road"],
+        {"anonymous": 302, "no role": 403, "viewer": 403, "editor": 302, "administrator": 302},
+    ),
+    "commitments:desk_draft_checked": (
+        "post",
+        ["source-road"],
+        {"anonymous": 302, "no role": 403, "viewer": 403, "editor": 302, "administrator": 302},
+    ),
+    "commitments:desk_catalogue": (
+        "get",
+        ["source-road"],
+        {"anonymous": 302, "no role": 403, "viewer": 403, "editor": 200, "administrator": 200},
+    ),
     # No copy is archived in these tests: staff are told so (404), others never learn it.
     "commitments:staff_archived_copy": (
         "get",

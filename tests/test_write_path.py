@@ -314,6 +314,7 @@ def test_editing_a_source_text_moves_its_quotes(client, editor):
         "date": "2025-02-21",
         "speaker": source.speaker,
         "kind": source.kind,
+        "language": "en",
         "text": "A new opening sentence. " + source.text,
     }
     assert client.get(source.get_absolute_url()).status_code == 200  # cached before the edit

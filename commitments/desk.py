@@ -29,9 +29,14 @@ def span_of(source, start, end):
 
 
 def proposals(source):
-    """The source's sentences, scored, with the commitments each may restate."""
+    """The source's sentences, scored, with the commitments each may restate and what was drafted from them."""
     existing = Commitment.objects.exclude(statements__source=source).only("pk", "slug", "title", "aliases")
-    return suggest(source.text, source.language, list(existing))
+    candidates = suggest(source.text, source.language, list(existing))
+    statements = list(Statement.objects.filter(source=source).select_related("commitment"))
+    for candidate in candidates:
+        span = candidate.sentence
+        candidate.drafted = [s.commitment for s in statements if span.start <= s.quote_start < span.end]
+    return candidates
 
 
 def initial_values(source, start, end):

@@ -106,6 +106,7 @@ class Candidate:
     deadline: tuple | None = None  # (the latest day, its precision)
     places: list = field(default_factory=list)
     restates: list = field(default_factory=list)
+    drafted: list = field(default_factory=list)  # what the desk has drafted from this sentence already
 
     @property
     def suggested(self):
@@ -186,7 +187,9 @@ def score(candidate, lang, known):
     if named or joint or re.search(r"\b(we|us|our)\b|我们|ہم", lowered):
         candidate.score += 1
         candidate.reasons.append(_("names who acts"))
-    candidate.party = Party.BOTH if joint or len(named) > 1 else (named[0] if named else "")
+    # The side named first is the one that acts: "China will provide ... to Pakistani students".
+    named.sort(key=lambda party: re.search(PARTIES[party][lang], lowered).start())
+    candidate.party = Party.BOTH if joint else (named[0] if named else "")
     candidate.restates = [commitment for commitment, names in known if any(name in lowered for name in names)]
     if candidate.restates:
         candidate.score += 2

@@ -286,3 +286,14 @@ def test_line_breaks_are_kept_as_the_page_shows_them(client, drafted_source):
     confirm(client, drafted_source, STATEMENT_TEXT.replace("\n", "\r\n"))
     drafted_source.refresh_from_db()
     assert drafted_source.text == STATEMENT_TEXT
+
+
+def test_the_side_named_first_acts_and_a_drafted_sentence_is_no_longer_checked(client, drafted_source):
+    confirm(client, drafted_source)
+    scholarships = desk.proposals(drafted_source)[2]
+    assert scholarships.party == Party.CHINA  # "China will provide ... to Pakistani students"
+    pillar = PillarFactory()
+    desk.draft_many(drafted_source, [(scholarships.sentence.start, scholarships.sentence.end)], pillar, None)
+    page = client.get(reverse("commitments:desk_source", args=[drafted_source.slug])).content.decode()
+    assert page.count('name="sentence"') == 3 and page.count(" checked>") == 2
+    assert "Drafted already:" in page

@@ -29,7 +29,7 @@ from ..vocabulary import (
     VerdictKind,
     Verification,
 )
-from .common import PERCENT_VALIDATORS, translation_columns
+from .common import PERCENT_VALIDATORS, ListsValidChoices, translation_columns
 from .evidence import VerdictRecord
 from .measures import Indicator, Measurement
 from .sources import Pillar, SourceDocument, Theme
@@ -140,7 +140,7 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
 
-class Commitment(PreciseDatesMixin, models.Model):
+class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
     PRECISE_DATES = {
         "start_date": "start_date_precision",
         "target_date": "target_date_precision",

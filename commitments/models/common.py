@@ -1,7 +1,9 @@
 """What the model modules share."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -10,3 +12,27 @@ def translation_columns(*names):
     """The per-language columns django-modeltranslation adds (translation.py); history keeps the fields
     themselves, not their translations."""
     return [f"{name}_{code.replace('-', '_')}" for name in names for code, _label in settings.LANGUAGES]
+
+
+class ListsValidChoices:
+    """A value outside a field's choices is refused with the values it accepts, on every path that validates
+    (admin, admin import, catalogue, staff forms, restore): "“finance” is not one of: infrastructure, …"."""
+
+    def clean_fields(self, exclude=None):
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError(
+                {name: [self.listing_choices(name, e) for e in errors] for name, errors in error.error_dict.items()}
+            ) from error
+
+    def listing_choices(self, name, error):
+        if getattr(error, "code", None) != "invalid_choice":
+            return error
+        field = self._meta.get_field(name)
+        allowed = ", ".join(str(value) for value, _label in field.flatchoices if value not in ("", None))
+        return ValidationError(
+            _("“%(value)s” is not one of the allowed values: %(allowed)s."),
+            code="invalid_choice",
+            params={"value": getattr(self, field.attname), "allowed": allowed},
+        )

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from ..dates import PreciseDatesMixin, precision_field
 from ..vocabulary import Measure
-from .common import translation_columns
+from .common import ListsValidChoices, translation_columns
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -21,7 +21,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.pending().filter(due_date__lte=day)
 
 
-class Milestone(PreciseDatesMixin, models.Model):
+class Milestone(ListsValidChoices, PreciseDatesMixin, models.Model):
     PRECISE_DATES = {"due_date": "due_date_precision", "completed_date": "completed_date_precision"}
 
     commitment = models.ForeignKey(
@@ -64,7 +64,7 @@ class Milestone(PreciseDatesMixin, models.Model):
         return not self.is_done and self.due_date is not None and self.due_date < today
 
 
-class Indicator(models.Model):
+class Indicator(ListsValidChoices, models.Model):
     commitment = models.ForeignKey(
         "commitments.Commitment", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("commitment")
     )
@@ -110,7 +110,7 @@ class Indicator(models.Model):
                 raise ValidationError(errors)
 
 
-class Measurement(PreciseDatesMixin, models.Model):
+class Measurement(ListsValidChoices, PreciseDatesMixin, models.Model):
     PRECISE_DATES = {"as_of": "as_of_precision"}
 
     indicator = models.ForeignKey(

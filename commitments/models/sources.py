@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..vocabulary import DocumentKind
+from .common import ListsValidChoices
 
 
 class SourceDocumentQuerySet(models.QuerySet):
@@ -17,7 +18,7 @@ class SourceDocumentQuerySet(models.QuerySet):
         return self.filter(draft=False)
 
 
-class SourceDocument(models.Model):
+class SourceDocument(ListsValidChoices, models.Model):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     date = models.DateField(_("date"), help_text=_("The day the statement was made or published."))

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.translation import get_language
 
 from .models import PublicVersion
@@ -92,22 +93,46 @@ def cached_public_page(scopes_for):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method not in ("GET", "HEAD") or not settings.PUBLIC_PAGE_CACHE:
+            if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
+            if not settings.PUBLIC_PAGE_CACHE:
+                return revalidated(request, rendered(view(request, *args, **kwargs)))
             key = page_key(request, scopes_for(**kwargs))
             stored = cache.get(key)
             if stored is not None:
-                return stored
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
+                return revalidated(request, stored)
+            response = with_validators(rendered(view(request, *args, **kwargs)))
             if response.status_code == 200 and not response.cookies and not response.streaming:
                 cache.set(key, stored_copy(response), PAGE_TIMEOUT)
-            return response
+            return revalidated(request, response)
 
         return wrapper
 
     return decorator
+
+
+def rendered(response):
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    return response
+
+
+def with_validators(response):
+    """A browser may keep a public page but asks again each time (`no-cache`), with the page's ETag: an answer
+    costs a 304 while nothing changed, and the new page at once after an edit."""
+    if response.status_code == 200 and not response.streaming:
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+def revalidated(request, response):
+    """A 304 when the browser's copy (If-None-Match) is the page as it stands."""
+    response = with_validators(response)
+    if response.status_code != 200 or not response.has_header("ETag"):
+        return response
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 def stored_copy(response):

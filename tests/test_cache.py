@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from commitments import services
 from commitments.backup import backed_up_models
 from commitments.catalogue import import_catalogue, read_catalogue
 from commitments.models import Commitment
@@ -151,3 +152,26 @@ def test_cached_api_list_keeps_the_host_it_was_asked_for(client, catalogue, sett
     assert {row["url"].split("/api/")[0] for row in second["results"]} == {"http://127.0.0.1"}
     secure = client.get(url, HTTP_HOST="127.0.0.1", secure=True).json()
     assert secure["results"][0]["url"].startswith("https://127.0.0.1/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("commitments:dashboard"),
+        reverse("commitments:feed"),
+        reverse("commitments:api-commitment-list"),
+        reverse("commitments:commitment_list") + "?_export=csv",
+        reverse("commitments:api-commitment-detail", args=["ml1-railway-upgrade"]),
+    ],
+)
+def test_a_browser_revalidates_and_gets_304_until_an_edit(client, catalogue, url):
+    first = client.get(url)
+    assert first.status_code == 200
+    assert "no-cache" in first["Cache-Control"] and "public" in first["Cache-Control"]
+    etag = first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    ml1 = Commitment.objects.get(slug="ml1-railway-upgrade")
+    ml1.title = "ML-1, renamed by an editor"
+    services.save_commitment(ml1, user=None, expected_version=ml1.version)
+    after = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert after.status_code == 200 and after["ETag"] != etag

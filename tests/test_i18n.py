@@ -165,3 +165,20 @@ def test_translation_files_hold_every_string_of_the_source(tmp_path):
     for locale_name in LANGUAGES.values():
         shipped = msgids((LOCALE / locale_name / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8"))
         assert fresh <= shipped, f"{locale_name} lacks: {sorted(fresh - shipped)[:10]}"
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "number"),
+    [("en", "Feb. 21, 2025", "1,000,000,000"), ("ur", "21 فروری 2025", "1,000,000,000"),
+     ("zh-hans", "2025年2月21日", "1,000,000,000")],
+)  # fmt: skip
+def test_dates_and_numbers_as_each_languages_readers_write_them(language, day, number):
+    import datetime
+
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override(language):
+        assert date_format(datetime.date(2025, 2, 21), "DATE_FORMAT") == day
+        assert intcomma(1_000_000_000) == number

@@ -496,3 +496,11 @@ def test_the_admin_refuses_a_statement_quote_missing_from_its_source(client, edi
     assert response.status_code == 200
     assert "does not occur word for word" in response.content.decode()
     assert commitment.statements.get().quote == statement.quote
+
+
+def test_the_dashboard_names_the_statements_and_parties_it_covers(catalogue, client):
+    import_catalogue_file(TEST_STATEMENT)
+    page = client.get(reverse("commitments:dashboard")).content.decode()
+    for slug in ("2025-02-21-china-pakistan-all-weather-partnership", "2025-09-01-joint-statement-for-tests"):
+        assert f'href="/sources/{slug}/"' in page
+    assert 'href="/commitments/?party=china">China</a>' in page

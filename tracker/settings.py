@@ -147,6 +147,8 @@ LOGOUT_REDIRECT_URL = "/"
 LANGUAGE_CODE = "en"
 # English at unprefixed URLs, the others under /ur/ and /zh-hans/.
 LANGUAGES = [("en", "English"), ("ur", "اردو"), ("zh-hans", "简体中文")]
+# Dates and numbers as each language's readers write them (tracker/formats/).
+FORMAT_MODULE_PATH = ["tracker.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Content fields fall back to English where no translation was entered.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

@@ -37,6 +37,8 @@ urlpatterns = [
         name="api-commitment-detail",
     ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/", site_page(open_data.api_docs), name="api_docs"),
+    path("opendata/", site_page(open_data.open_data), name="open_data"),
     path("iati/activities.xml", site_page(open_data.iati_activities), name="iati_activities"),
     path("iati/activities/<slug:slug>.xml", commitment_page(open_data.iati_activity), name="iati_activity"),
     path("opendata/aiddata.csv", site_page(open_data.aiddata_csv), name="aiddata_csv"),

@@ -455,3 +455,25 @@ def test_files_are_english_with_translations_as_extra_narratives(client):
     assert document.findtext("iati-activity/result/indicator/title/narrative").endswith("(USD)")
     (row,) = csv.DictReader(io.StringIO(client.get(urls[1]).content.decode("utf-8")))
     assert (row["Title"], row["Amount (Original Currency)"]) == ("Northern road", "5")
+
+
+def test_the_api_documentation_is_a_page_with_every_filter_and_its_values(client, db):
+    page = client.get(reverse("commitments:api_docs"))
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    assert "<code>GET /api/commitments/</code>" in html and "<code>GET /api/commitments/{slug}/</code>" in html
+    assert "aspiration, joint_pledge, pledge, reported_result, request (repeatable)" in html
+    assert "<script" not in html
+
+
+def test_the_open_data_page_explains_and_links_each_file(client, db):
+    html = client.get(reverse("commitments:open_data")).content.decode()
+    for name in ("iati_activities", "aiddata_csv", "api_docs", "api_schema"):
+        assert f'href="{reverse(f"commitments:{name}")}"' in html
+
+
+def test_iati_xml_is_sent_as_xml_without_a_policy_that_blocks_the_browsers_viewer(client, db):
+    response = client.get(reverse("commitments:iati_activities"))
+    assert response["Content-Type"].startswith("application/xml")
+    assert "Content-Security-Policy" not in response
+    assert "Content-Security-Policy" in client.get(reverse("commitments:open_data"))

@@ -32,6 +32,8 @@ RULES = {
     "commitments:api-commitment-list": ("get", [], PUBLIC),
     "commitments:api-commitment-detail": ("get", [SLUG], PUBLIC),
     "commitments:api_schema": ("get", [], PUBLIC),
+    "commitments:api_docs": ("get", [], PUBLIC),
+    "commitments:open_data": ("get", [], PUBLIC),
     "commitments:iati_activities": ("get", [], PUBLIC),
     "commitments:iati_activity": ("get", [SLUG], PUBLIC),
     "commitments:aiddata_csv": ("get", [], PUBLIC),

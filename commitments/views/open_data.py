@@ -1,8 +1,8 @@
 """Open-data files: IATI activity XML and an AidData-style CSV. Building them lives in iati.py and aiddata.py."""
 
+from csp.decorators import csp_exempt
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from csp.decorators import csp_exempt
 from drf_spectacular.generators import SchemaGenerator
 
 from .. import aiddata, iati

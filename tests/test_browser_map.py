@@ -51,7 +51,7 @@ def visit_the_map(site, chromium, points, lines):  # noqa: F811
 
             svg = page.locator("svg.map-svg")
             expect(svg).to_be_visible()
-            expect(page.get_by_role("img", name="Map of Pakistan and western China")).to_be_visible()
+            expect(page.get_by_role("group", name="Map of Pakistan and western China")).to_be_visible()
             box = svg.bounding_box()
             assert box and box["width"] > 800 and box["height"] > 500, box
             expect(svg.locator("circle.map-point")).to_have_count(points)

@@ -205,7 +205,7 @@ def test_the_map_draws_every_located_catalogue_commitment(client, catalogue):
     response = client.get(MAP_URL)
     assert response.status_code == 200
     page = drawn(response)
-    assert page.svg["role"] == "img" and "Pakistan" in page.svg["aria-label"]
+    assert page.svg["role"] == "group" and "Pakistan" in page.svg["aria-label"]
     located = Commitment.objects.published().located()
     assert set(page.shapes) == {c.slug for c in located}
     for commitment in located:

@@ -127,7 +127,8 @@ def test_file_with_one_bad_entry_is_rejected_whole(data):
     assert all(count == 0 for count in table_counts().values())
     problems = "\n".join(error.value.problems)
     last = broken["commitments"][-1]["slug"]
-    assert f"({last}).updates[0]: status: Value 'finished' is not a valid choice." in problems
+    statuses = "announced, planned, in_progress, ongoing, completed, stalled, cancelled"
+    assert f"({last}).updates[0]: status: “finished” is not one of the allowed values: {statuses}." in problems
     assert f"commitments[3] ({broken['commitments'][3]['slug']}): quote: The quote does not occur" in problems
 
 

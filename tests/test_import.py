@@ -169,7 +169,8 @@ def replace_in_row(slug, old, new):
     [
         (
             replace_in_row("kkh-phase-ii-realignment", "infrastructure", "finished"),
-            "Value &#x27;finished&#x27; is not a valid choice.",
+            "“finished” is not one of the allowed values: infrastructure, programme, trade, policy, security, "
+            "diplomatic.",
         ),
         (replace_in_row("ml1-railway-upgrade", "practical", "nowhere"), "no pillar with slug"),
         (lambda lines: lines + [lines[1]], "appears more than once in the file (first on row 1)"),

@@ -52,3 +52,19 @@ def check(page, url):
     if width[0] <= width[1]:
         return []
     return [(url, width, page.evaluate(OVERFLOWING))]
+
+
+def test_on_a_phone_the_filters_fold_and_say_which_are_on(transactional_db, catalogue, live_server, chromium):  # noqa: F811
+    summary = in_browser(chromium, folded_filters, live_server.url)
+    assert summary == (False, "Filters: Status: Planned", True)
+
+
+def folded_filters(page, site):
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(f"{site}/commitments/?status=planned")
+    panel = page.locator("details.filters-panel")
+    folded = panel.evaluate("panel => panel.open")
+    text = " ".join(panel.locator("summary").inner_text().split())
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{site}/commitments/?status=planned")
+    return folded, text, page.locator("details.filters-panel").evaluate("panel => panel.open")

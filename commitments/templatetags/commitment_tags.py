@@ -26,3 +26,20 @@ def precise(obj, name):
 @register.simple_tag
 def drift(statements):
     return Drift.of(statements)
+
+
+@register.simple_tag
+def active_filters(filterset):
+    """[(label, value in words)] of the filters a table or map is narrowed by, for the summary of the filters."""
+    form = filterset.form
+    if not form.is_bound or not form.is_valid():
+        return []
+    active = []
+    for name, value in form.cleaned_data.items():
+        if value in (None, "", [], ()):
+            continue
+        field = form.fields[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        values = value if isinstance(value, (list, tuple)) else [value]
+        active.append((field.label, ", ".join(str(choices.get(v, choices.get(str(v), v))) for v in values)))
+    return active

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .forms import ChoicesForm
 from .models import Commitment, Pillar, Statement, Theme
 from .vocabulary import Checkable, ClaimKind, CommitmentKind, EvidenceStrength, Party, Status, Verdict, Verification
 
@@ -79,6 +80,7 @@ class CommitmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Commitment
+        form = ChoicesForm
         fields = [
             "q", "pillar", "theme", "party", "kind", "claim_kind", "status", "verdict", "due", "verification",
             "evidence", "checkability", "names", "overdue", "target_year",

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .concurrency import StaleEdit
@@ -20,7 +21,25 @@ from .vocabulary import (
 )
 
 
-class ProgressForm(forms.Form):
+class ListsValidChoices:
+    """A value outside a list of choices is refused with the values the list accepts (the models do the same
+    for every other path: models/common.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                allowed = ", ".join(str(value) for value, _label in field.choices if value not in ("", None))
+                field.error_messages["invalid_choice"] = format_lazy(
+                    "{} {}", _("“%(value)s” is not one of the allowed values:"), allowed
+                )
+
+
+class ChoicesForm(ListsValidChoices, forms.Form):
+    """The base of the filters' forms."""
+
+
+class ProgressForm(ListsValidChoices, forms.Form):
     """One form to record what happened: the update, the new status and progress, and optionally a new value."""
 
     date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
@@ -87,7 +106,7 @@ class ProgressForm(forms.Form):
             self.add_error(field if field in self.fields else None, messages)
 
 
-class CheckForm(forms.Form):
+class CheckForm(ListsValidChoices, forms.Form):
     """ "Checked, nothing new": the source looked at again (a link or a document), and an optional note."""
 
     source_url = forms.URLField(label=_("Source checked"), required=False, max_length=500, assume_scheme="https")
@@ -104,7 +123,7 @@ class CheckForm(forms.Form):
 BACK_TO_RULE = "rule"
 
 
-class VerdictForm(forms.Form):
+class VerdictForm(ListsValidChoices, forms.Form):
     """An editor's verdict in place of the rule's, or back to the rule; either way with a reason and a source.
     Its fields are prefixed: it shares the staff page with the progress form."""
 
@@ -147,7 +166,7 @@ class VerdictForm(forms.Form):
             self.add_error(field if field in self.fields else None, messages)
 
 
-class NewSourceForm(forms.Form):
+class NewSourceForm(ListsValidChoices, forms.Form):
     """A new statement for the drafting desk: what it is, and its text, pasted or in a file."""
 
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -199,7 +218,7 @@ class SourceTextForm(forms.Form):
         return one_kind_of_newline(self.cleaned_data["text"])
 
 
-class DraftForm(forms.Form):
+class DraftForm(ListsValidChoices, forms.Form):
     """A draft commitment, or a restatement, from a span of the source text: the span is given by its start and
     end, never typed; the rest is prefilled from the sentence and editable."""
 

@@ -60,3 +60,31 @@ def test_the_readme_lists_every_value_of_every_list():
     missing = [f"{choices.__name__}.{value}" for choices in lists if choices.__name__ != "LinkState"
                for value in choices.values if f"`{value}`" not in readme]  # fmt: skip
     assert missing == []
+
+
+def test_the_api_and_the_table_filters_list_the_valid_values(client, db):
+    from django.urls import reverse
+
+    refused = client.get(reverse("commitments:api-commitment-list"), {"status": "done"})
+    assert refused.status_code == 400
+    assert refused.json()["status"] == [
+        "“done” is not one of the allowed values: announced, planned, in_progress, ongoing, completed, stalled, "
+        "cancelled"
+    ]
+    page = client.get(reverse("commitments:commitment_list"), {"claim_kind": "boast"}).content.decode()
+    assert (
+        "“boast” is not one of the allowed values: pledge, joint_pledge, request, reported_result, aspiration" in page
+    )
+
+
+def test_the_staff_progress_form_lists_the_valid_statuses(client, editor):
+    from django.urls import reverse
+
+    from .helpers import progress_form
+
+    commitment = CommitmentFactory()
+    client.force_login(editor)
+    data = progress_form(status="done", version=commitment.version)
+    response = client.post(reverse("commitments:staff_record_progress", args=[commitment.slug]), data)
+    assert response.status_code == 400
+    assert "“done” is not one of the allowed values: announced, planned" in response.content.decode()

@@ -5,7 +5,7 @@ import pytest
 
 from .browser import allow_async_unsafe, chromium, in_own_thread  # noqa: F401  (fixtures)
 from .factories import UserFactory
-from .test_browser_write_path import PASSWORD, in_browser, sign_in
+from .test_browser_write_path import PASSWORD, in_browser, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,9 +26,10 @@ OVERFLOWING = """() => [...document.querySelectorAll("body *")]
     .slice(0, 3).map(e => e.tagName + "." + e.getAttribute("class"))"""
 
 
-def test_no_page_is_wider_than_a_phone(transactional_db, catalogue, live_server, chromium):  # noqa: F811
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_page_is_wider_than_the_screen(transactional_db, catalogue, live_server, chromium, width):  # noqa: F811
     UserFactory(username="ed", password=PASSWORD, groups=["Editors"])
-    too_wide = in_browser(chromium, walk, live_server.url, 360)
+    too_wide = in_browser(chromium, walk, live_server.url, width)
     assert too_wide == []
 
 
@@ -48,6 +49,9 @@ def walk(page, site, width):
 
 def check(page, url):
     page.goto(url)
+    # Every page, language and width, kept as a CI artifact.
+    name = url.split("//", 1)[1].split("/", 1)[1].strip("/").replace("/", "_") or "home"
+    shot(page, f"page-{page.viewport_size['width']}-{name}")
     width = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
     if width[0] <= width[1]:
         return []

@@ -15,8 +15,8 @@ PUBLIC = [
     "/opendata/", "/api/",
 ]  # fmt: skip
 STAFF = [
-    "/staff/", "/staff/commitments/", "/staff/stale/", "/staff/drafts/", "/staff/desk/",
-    "/staff/commitments/ml1-railway-upgrade/",
+    "/staff/", "/staff/commitments/", "/staff/overdue/", "/staff/milestones/", "/staff/stale/", "/staff/mine/",
+    "/staff/changes/", "/staff/updates/", "/staff/drafts/", "/staff/desk/", "/staff/commitments/ml1-railway-upgrade/",
 ]  # fmt: skip
 LANGUAGES = ["", "/ur", "/zh-hans"]
 # Elements wider than the screen, outside the boxes that scroll on purpose.

@@ -350,3 +350,17 @@ def test_the_dashboard_shows_verdicts_not_an_average(db, client):
     listed = client.get(summary["due_url"]).content.decode()
     assert "Due and late" in listed and "Train 1,000 people" not in listed
     assert "Report card by responsible party" in page
+
+
+def test_a_checks_source_stays_with_the_staff(db, client, editor):
+    commitment = CommitmentFactory(status=Status.ANNOUNCED, progress=None)
+    client.force_login(editor)
+    client.post(
+        reverse("commitments:staff_check", args=[commitment.slug]), {"source_url": "https://intranet.example/x"}
+    )
+    client.logout()
+    commitment.refresh_from_db()
+    assert commitment.last_checked == timezone.localdate()
+    assert "intranet.example" not in client.get(commitment.get_absolute_url()).content.decode()
+    assert "intranet.example" not in client.get(reverse("commitments:api-commitment-detail",
+                                                        args=[commitment.slug])).content.decode()  # fmt: skip

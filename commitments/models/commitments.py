@@ -470,13 +470,14 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         return state
 
     def cited_evidence(self):
-        """The evidence records its public record cites: public updates, measurements, checks and verdicts."""
+        """The evidence records its public record cites: public updates, measurements and editors' verdicts. A
+        staff check's source stays with the staff (it may be a page only they can read); the check gives only
+        its date to "last checked"."""
         from .evidence import EvidenceSource
 
         cited = (
             Q(pk__in=self.updates.public().values("evidence_id"))
             | Q(pk__in=Measurement.objects.filter(indicator__commitment=self).values("evidence_id"))
-            | Q(pk__in=self.checks.values("evidence_id"))
             | Q(pk__in=self.verdicts.exclude(kind=VerdictKind.RULE).values("evidence_id"))
         )
         return EvidenceSource.objects.filter(cited)

@@ -223,6 +223,7 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         _("target date"),
         null=True,
         blank=True,
+        db_index=True,  # the overdue lists and the "due by today" counts read by it
         help_text=_("The deadline its latest statement gives; it follows its statements."),
     )
     target_date_precision = precision_field(_("precision of the target date"))

@@ -70,6 +70,8 @@ class ProgressUpdate(ListsValidChoices, models.Model):
         get_latest_by = ["date", "created"]
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
+        # The feed and the latest updates read the newest first.
+        indexes = [models.Index(fields=["-date", "-created"], name="update_newest_first")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100),

@@ -39,10 +39,12 @@ def proposals(source):
     return candidates
 
 
-def initial_values(source, start, end):
-    """A draft's fields as the sentence gives them, for the editor to check."""
+def initial_values(source, start, end, candidates=None):
+    """A draft's fields as the sentence gives them, for the editor to check. `candidates`: the source's
+    proposals, when the caller has them already."""
     start, quote = span_of(source, start, end)
-    candidate = next((c for c in proposals(source) if c.sentence.start <= start < c.sentence.end), None)
+    candidates = proposals(source) if candidates is None else candidates
+    candidate = next((c for c in candidates if c.sentence.start <= start < c.sentence.end), None)
     quantity = find_quantity(quote)
     deadline = find_deadline(quote.lower())
     return {
@@ -105,10 +107,10 @@ def draft(source, start, end, data, user):
 
 def draft_many(source, spans, pillar, user):
     """The checked sentences (the desk without JavaScript), each a draft with the values the sentence gives."""
-    drafted = []
+    drafted, candidates = [], proposals(source)  # the text is split and scored once, not once a sentence
     with services.write():
         for start, end in spans:
-            values = initial_values(source, start, end)
+            values = initial_values(source, start, end, candidates)
             values.update(
                 pillar=pillar,
                 restates=None,

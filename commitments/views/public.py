@@ -42,7 +42,9 @@ def dashboard(request):
     context = {
         "total": published.count(),
         "sources": SourceDocument.objects.public().filter(statements__commitment__published=True).distinct(),
-        "parties": [Party(party) for party in Party if published.filter(party=party).exists()],
+        "parties": [
+            Party(party) for party in sorted(set(published.values_list("party", flat=True)), key=list(Party).index)
+        ],
         "claims": scorecard.claim_counts(published),
         "verdicts": scorecard.verdict_summary(published.promises(), timezone.localdate()),
         "status_chart": status_chart(commitments, lambda status: commitments_url(status=status.value)),

@@ -5,9 +5,10 @@ Public content is split into scopes:
 - "commitments": what every commitment page shows of shared rows (pillars, themes, sources);
 - "commitment:<slug>": one commitment's page, its feed and its API record.
 
-A cached page's key holds the versions of the scopes it shows. Every write goes through the services
-layer, which marks the scopes it touches (`touch`) and bumps each once at the end of its transaction,
-so the next request renders afresh; pages of other commitments stay cached. Staff and admin pages are
+A cached page's key holds the versions of the scopes it shows; `PublicPageCacheMiddleware` answers it
+before the rest of the middleware runs. Every write goes through the services layer, which marks the
+scopes it touches (`touch`) and bumps each once at the end of its transaction, so the next request
+renders afresh; pages of other commitments stay cached. Staff and admin pages are
 never cached.
 """
 
@@ -21,9 +22,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
-from django.utils.translation import get_language
+from django.utils.translation import get_language_from_path, override
 
+from .middleware import first_visit_redirect
 from .models import PublicVersion
 
 SITE = "site"
@@ -79,36 +82,74 @@ def touch(*scopes):
     pending.update(scope for scope in scopes if scope)
 
 
-def page_key(request, scopes):
+def page_key(request, language, scopes):
     scope_versions = (f"{scope}={version}" for scope, version in zip(scopes, versions(scopes), strict=True))
     # API, IATI and AidData bodies hold absolute URLs, so a page asked for under another host or scheme differs.
-    parts = [get_language() or "", request.scheme, request.get_host(), request.get_full_path(), *scope_versions]
+    parts = [language, request.scheme, request.get_host(), request.get_full_path(), *scope_versions]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"public-page:{digest}"
 
 
 def cached_public_page(scopes_for):
-    """Cache a public view's successful responses under the versions of `scopes_for(**view_kwargs)`."""
+    """Mark a view as a public page, cached by `PublicPageCacheMiddleware` under the versions of
+    `scopes_for(**view_kwargs)`; its responses carry an ETag, and a browser's copy that is still the
+    page gets a 304."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            response = rendered(view(request, *args, **kwargs))
             if request.method not in ("GET", "HEAD"):
-                return view(request, *args, **kwargs)
-            if not settings.PUBLIC_PAGE_CACHE:
-                return revalidated(request, rendered(view(request, *args, **kwargs)))
-            key = page_key(request, scopes_for(**kwargs))
-            stored = cache.get(key)
-            if stored is not None:
-                return revalidated(request, stored)
-            response = with_validators(rendered(view(request, *args, **kwargs)))
-            if response.status_code == 200 and not response.cookies and not response.streaming:
-                cache.set(key, stored_copy(response), PAGE_TIMEOUT)
+                return response
             return revalidated(request, response)
 
+        wrapper.public_scopes = scopes_for
         return wrapper
 
     return decorator
+
+
+class PublicPageCacheMiddleware:
+    """Answers a cached public page before sessions, authentication and CSRF run, at the cost of one indexed
+    query (the versions of the page's scopes); stores a public page on its way out, with every header the
+    rest of the stack gave it.
+
+    It sits just after the security and static-file middleware. A visit that the browser-language redirect
+    would send elsewhere (commitments/middleware.py) is left to it, and a response that sets a cookie is
+    never stored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = self.key(request)
+        if key is not None:
+            stored = cache.get(key)
+            if stored is not None:
+                return revalidated(request, stored)
+        response = self.get_response(request)
+        if key is not None and response.status_code == 200 and not response.cookies and not response.streaming:
+            cache.set(key, stored_copy(response), PAGE_TIMEOUT)
+        return response
+
+    def key(self, request):
+        """The cache key of a public page, or None for anything else."""
+        if not settings.PUBLIC_PAGE_CACHE or request.method not in ("GET", "HEAD"):
+            return None
+        if first_visit_redirect(request):
+            return None
+        # Unprefixed pages are in the default language (i18n_patterns, prefix_default_language=False).
+        language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        with override(language):
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return None
+        scopes_for = getattr(match.func, "public_scopes", None)
+        if scopes_for is None:
+            return None
+        return page_key(request, language, scopes_for(**match.kwargs))
 
 
 def rendered(response):

@@ -1,19 +1,53 @@
-"""Spreadsheet safety for every export: cells that a spreadsheet would run as a formula are escaped.
+"""Exports of the table pages: every row the filters select, in the table's order, streamed.
 
-A text cell that starts with = + - @ (or a tab or carriage return), or with an
-apostrophe, gets one apostrophe in front, so Excel and LibreOffice show it as
-text. The importer takes exactly one leading apostrophe off again, so an export
-imports back to the same data. Plain numbers such as -5 are left alone.
+CSV and JSON are written a chunk of rows at a time, so an export of 100,000 commitments starts at once
+and holds only one chunk in memory. Each exported column reads plain values from the database (one
+`values_list` per chunk of rows) and turns them into a cell here; no template is rendered per cell.
+XLSX is built whole in memory, so it stops at EXPORT_XLSX_MAX_ROWS with a message that says so.
+
+Spreadsheet safety for every export: a text cell that starts with = + - @ (or a tab or carriage return),
+or with an apostrophe, gets one apostrophe in front, so Excel and LibreOffice show it as text. The
+importer takes exactly one leading apostrophe off again, so an export imports back to the same data.
+Plain numbers such as -5 are left alone.
 """
 
+import csv
+import datetime
+import io
+import json
 import re
+from dataclasses import dataclass
+from itertools import islice
 
 import tablib
+from django.conf import settings
+from django.http import HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django_tables2.export import ExportMixin, TableExport
 from import_export.formats import base_formats
+from modeltranslation.utils import build_localized_fieldname
+from openpyxl import Workbook
+
+from .vocabulary import (
+    ClaimKind,
+    CommitmentKind,
+    DatePrecision,
+    EvidenceStrength,
+    Party,
+    Status,
+    Verdict,
+    Verification,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+CHUNK = 1000  # rows read and written at a time
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def escape_formula(value):
@@ -35,8 +69,209 @@ def escaped(dataset):
     return safe
 
 
+def batched(iterable, size):
+    """Lists of `size` items from `iterable`, the last one shorter."""
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+# --- Columns --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """How one exported column reads its cell: the `values_list` names it needs, and a function of them."""
+
+    paths: tuple
+    cell: object = None  # (*values) -> cell; None: the one value as it is
+
+    def __call__(self, values):
+        return values[0] if self.cell is None else self.cell(*values)
+
+
+def plain(path):
+    return Field((path,))
+
+
+def day(path):
+    return Field((path,), lambda value: value.isoformat() if value else None)
+
+
+def choice(path, choices):
+    labels = {value: str(label) for value, label in choices.choices}
+    return Field((path,), lambda value: labels.get(value, value or None))
+
+
+def translated(path):
+    """A field entered in several languages, in the reader's language, or in English where it has none."""
+    language = get_language() or settings.LANGUAGE_CODE
+    own, english = build_localized_fieldname(path, language), build_localized_fieldname(path, "en")
+    if own == english:
+        return plain(own)
+    return Field((own, english), lambda value, fallback: value or fallback)
+
+
+def precision(date_path, precision_path):
+    """How precise a date is: empty where there is no date."""
+    labels = {value: str(label) for value, label in DatePrecision.choices}
+    return Field((date_path, precision_path), lambda date, exact: labels.get(exact) if date else None)
+
+
+def commitment_fields():
+    """{table column name: Field} for every column a commitment table exports, in the current language."""
+    completed = str(Status.COMPLETED)
+    reported = ClaimKind.REPORTED_RESULT.value
+    verification = {value: str(label) for value, label in Verification.choices}
+    precisions = {value: str(label) for value, label in DatePrecision.choices}
+    return {
+        "title": translated("title"),
+        "pillar": translated("pillar__name"),
+        "party": choice("party", Party),
+        "claim_kind": choice("claim_kind", ClaimKind),
+        "verdict": choice("verdict", Verdict),
+        "status": choice("status", Status),
+        "progress": plain("progress"),
+        "checkability": plain("checkability"),
+        "target_date": day("target_date"),
+        "slug": plain("slug"),
+        "theme": translated("theme__name"),
+        "kind": choice("kind", CommitmentKind),
+        "target_date_precision": precision("target_date", "target_date_precision"),
+        "verification": Field(
+            ("claim_kind", "verification"), lambda kind, value: verification.get(value) if kind == reported else None
+        ),
+        "verdict_date": day("verdict_date"),
+        "verdict_reason": plain("verdict_reason"),
+        "evidence_strength": choice("evidence_strength", EvidenceStrength),
+        "evidence_sources": plain("evidence_sources"),
+        "independent_sources": plain("independent_sources"),
+        "last_checked": day("last_checked"),
+        "statement_count": plain("statement_count"),
+        "start_date": day("start_date"),
+        "start_date_precision": precision("start_date", "start_date_precision"),
+        "completion_date": Field(
+            ("status", "completion_date"),
+            lambda status, date: date.isoformat() if date and status == completed else None,
+        ),
+        "completion_date_precision": Field(
+            ("status", "completion_date", "completion_date_precision"),
+            lambda status, date, exact: precisions.get(exact) if date and status == completed else None,
+        ),
+        "location": plain("location"),
+        "summary": translated("summary"),
+        "quote": plain("quote"),
+        "source": plain("source__title"),
+        "last_update": day("last_update"),
+        "owner": plain("owner__username"),
+        "published": plain("published"),
+    }
+
+
+# --- Rows -----------------------------------------------------------------------------------------------------
+
+
+class Export:
+    """The exported columns of a table and its rows: the table says which columns and in what order, and
+    sorts and filters the rows; `fields` says how each cell is read."""
+
+    def __init__(self, table, fields):
+        columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
+        self.headers = [str(column.header) for column in columns]
+        self.fields = [fields[column.name] for column in columns]
+        self.paths = list(dict.fromkeys(path for field in self.fields for path in field.paths))
+        where = {path: index for index, path in enumerate(self.paths)}
+        self.positions = [[where[path] for path in field.paths] for field in self.fields]
+        self.queryset = table.data.data
+
+    def count(self):
+        return self.queryset.count()
+
+    def rows(self):
+        """Each row's cells, escaped. The ids come first, in the table's order, so the database sorts only
+        the sort keys; the columns are then read a chunk of ids at a time."""
+        ids = self.queryset.values_list("pk", flat=True)
+        unordered = self.queryset.order_by()
+        for chunk in batched(ids.iterator(chunk_size=CHUNK * 10), CHUNK):
+            found = {row[0]: row for row in unordered.filter(pk__in=chunk).values_list("pk", *self.paths)}
+            for pk in chunk:
+                values = found[pk][1:]
+                yield [
+                    safe(field([values[i] for i in positions]))
+                    for field, positions in zip(self.fields, self.positions, strict=True)
+                ]
+
+
+def safe(cell):
+    if isinstance(cell, datetime.date):
+        return cell.isoformat()
+    return escape_formula(cell)
+
+
+# --- Formats --------------------------------------------------------------------------------------------------
+
+
+class Echo:
+    """A file that hands back what is written to it, for csv.writer to write into a stream."""
+
+    def write(self, value):
+        return value
+
+
+def csv_stream(export):
+    writer = csv.writer(Echo())
+    yield writer.writerow(export.headers)
+    for rows in batched(export.rows(), CHUNK):
+        yield "".join(writer.writerow(row) for row in rows)
+
+
+def json_stream(export):
+    headers = export.headers
+    separator = "["
+    for rows in batched(export.rows(), CHUNK):
+        yield separator + ",".join(json.dumps(dict(zip(headers, row, strict=True)), ensure_ascii=False) for row in rows)
+        separator = ","
+    yield "[]" if separator == "[" else "]"
+
+
+def xlsx_bytes(export):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(export.headers)
+    for row in export.rows():
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_response(request, export, export_format, filename):
+    if export_format == "xlsx":
+        rows = export.count()
+        if rows > settings.EXPORT_XLSX_MAX_ROWS:
+            return too_many_for_xlsx(request, rows)
+        response = HttpResponse(xlsx_bytes(export), content_type=CONTENT_TYPES["xlsx"])
+    else:
+        stream = csv_stream if export_format == "csv" else json_stream
+        response = StreamingHttpResponse(stream(export), content_type=CONTENT_TYPES[export_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def too_many_for_xlsx(request, rows):
+    """A spreadsheet is built whole in memory: above the limit, the reader is sent to CSV or JSON."""
+    query = request.GET.copy()
+    query.pop("_export", None)
+    links = {}
+    for export_format in ("csv", "json"):
+        query["_export"] = export_format
+        links[export_format] = f"?{query.urlencode()}"
+    context = {"rows": rows, "limit": settings.EXPORT_XLSX_MAX_ROWS, "links": links}
+    return TemplateResponse(request, "commitments/export_limit.html", context, status=400).render()
+
+
 class SafeTableExport(TableExport):
-    """django-tables2's export of the rows on screen, escaped."""
+    """django-tables2's export, escaped: for the short staff tables that are not lists of commitments."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,10 +279,18 @@ class SafeTableExport(TableExport):
 
 
 class SafeExportMixin(ExportMixin):
-    """`?_export=csv|xlsx|json` on any table page: exactly the rows the filters select, escaped."""
+    """`?_export=csv|xlsx|json` on any table page: exactly the rows the filters select, escaped. Tables of
+    commitments (those with `export_fields`) are streamed; others go through django-tables2."""
 
     export_formats = ("csv", "xlsx", "json")
     export_class = SafeTableExport
+
+    def create_export(self, export_format):
+        table = self.get_table(**self.get_table_kwargs())
+        if not hasattr(table, "export_fields"):
+            return super().create_export(export_format)
+        export = Export(table, table.export_fields())
+        return export_response(self.request, export, export_format, self.get_export_filename(export_format))
 
 
 class SafeCSV(base_formats.CSV):

@@ -16,19 +16,21 @@ class BrowserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        redirect = self.first_visit_redirect(request)
+        redirect = first_visit_redirect(request)
         response = redirect or self.get_response(request)
         if translation.get_language_from_path(request.path_info) is None:
             patch_vary_headers(response, ["Accept-Language", "Cookie"])
         return response
 
-    def first_visit_redirect(self, request):
-        if request.method != "GET" or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
-            return None
-        if translation.get_language_from_path(request.path_info) is not None:
-            return None
-        preferred = translation.get_language_from_request(request, check_path=False)
-        if preferred == settings.LANGUAGE_CODE:
-            return None
-        target = translate_url(request.get_full_path(), preferred)
-        return HttpResponseRedirect(target) if target != request.get_full_path() else None
+
+def first_visit_redirect(request):
+    """The redirect to the page in the browser's language, or None where the page is to be answered as asked."""
+    if request.method != "GET" or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return None
+    if translation.get_language_from_path(request.path_info) is not None:
+        return None
+    preferred = translation.get_language_from_request(request, check_path=False)
+    if preferred == settings.LANGUAGE_CODE:
+        return None
+    target = translate_url(request.get_full_path(), preferred)
+    return HttpResponseRedirect(target) if target != request.get_full_path() else None

@@ -11,6 +11,11 @@ from commitments.vocabulary import Status
 from .factories import PillarFactory, SourceDocumentFactory
 
 
+def body(response):
+    """A response's bytes, whether it was sent whole or streamed (the table exports)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def count_queries(client, url):
     """The number of queries one successful GET of `url` costs."""
     with CaptureQueriesContext(connection) as context:

@@ -23,6 +23,7 @@ from commitments.models import (
 from commitments.resources import DATASET_RESOURCES
 
 from .factories import CommitmentFactory, ProgressUpdateFactory
+from .helpers import body
 
 pytestmark = pytest.mark.django_db
 
@@ -296,6 +297,6 @@ def test_viewer_cannot_import(client, viewer):
 
 def test_public_csv_export_escapes_formulas(client):
     CommitmentFactory(title='=HYPERLINK("http://evil.example")')
-    body = client.get(reverse("commitments:commitment_list"), {"_export": "csv"}).content.decode()
-    assert "'=HYPERLINK" in body
-    assert not any(line.startswith("=") for line in body.splitlines())
+    text = body(client.get(reverse("commitments:commitment_list"), {"_export": "csv"})).decode()
+    assert "'=HYPERLINK" in text
+    assert not any(line.startswith("=") for line in text.splitlines())

@@ -15,7 +15,7 @@ from .factories import (
     SourceDocumentFactory,
     UserFactory,
 )
-from .helpers import count_queries, post_progress, record_url
+from .helpers import body, count_queries, post_progress, record_url
 
 pytestmark = pytest.mark.django_db
 
@@ -304,7 +304,7 @@ def test_staff_lists_export_csv(client, viewer, today):
     client.force_login(viewer)
     response = client.get(reverse("commitments:staff_overdue"), {"_export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    assert "Exported road" in response.content.decode()
+    assert "Exported road" in body(response).decode()
 
 
 @pytest.mark.parametrize(

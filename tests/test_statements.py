@@ -22,7 +22,7 @@ from commitments.models import Commitment, Milestone, Statement
 from commitments.vocabulary import ClaimKind, DatePrecision, Verification
 
 from .factories import CommitmentFactory, PillarFactory, SourceDocumentFactory
-from .helpers import add_form, change_form, inline_management
+from .helpers import add_form, body, change_form, inline_management
 
 SPEECH = (
     Path(__file__).resolve().parent.parent
@@ -247,7 +247,7 @@ def test_the_table_and_api_filter_by_claim_kind(db, client):
     api = client.get(reverse("commitments:api-commitment-list"), {"claim_kind": "request"}).json()
     assert [r["title"] for r in api["results"]] == ["A request"]
     rows = list(csv.DictReader(io.StringIO(
-        client.get(reverse("commitments:commitment_list"), {"claim_kind": "pledge", "_export": "csv"}).content.decode()
+        body(client.get(reverse("commitments:commitment_list"), {"claim_kind": "pledge", "_export": "csv"})).decode()
     )))  # fmt: skip
     assert [row["Commitment"] for row in rows] == ["A pledge"]
     assert rows[0]["Claim"] == "Pledge"

@@ -18,7 +18,7 @@ from commitments.vocabulary import ClaimKind, EvidenceStrength, Party, Publisher
 
 from .conftest import CATALOGUE as SPEECH
 from .factories import CommitmentFactory, IndicatorFactory, MeasurementFactory, ProgressUpdateFactory
-from .helpers import change_form, inline_management
+from .helpers import body, change_form, inline_management
 
 TODAY = datetime.date(2026, 6, 1)
 GRACE = 90
@@ -124,7 +124,7 @@ def test_a_promise_is_judged_on_every_write_and_shown_with_its_reason(db, client
         "Train 1,000 people"
         not in client.get(reverse("commitments:commitment_list"), {"verdict": "kept"}).content.decode()
     )
-    export = client.get(reverse("commitments:commitment_list"), {"_export": "csv"}).content.decode()
+    export = body(client.get(reverse("commitments:commitment_list"), {"_export": "csv"})).decode()
     assert "Partly kept" in export and "Judged on" in export
 
 

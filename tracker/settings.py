@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers cached public pages before sessions, authentication and CSRF (commitments/cache.py).
+    "commitments.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "commitments.middleware.BrowserLanguageMiddleware",
@@ -188,6 +190,8 @@ ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=20 * 1024 * 1024)
 ARCHIVE_CONTENT_TYPES = ["text/html", "text/plain", "application/pdf"]
 # The drafting desk: the largest file an editor may bring a new statement in.
 DESK_MAX_BYTES = env.int("DESK_MAX_BYTES", default=2 * 1024 * 1024)
+# An XLSX export is built whole in memory, so it stops at this many rows; CSV and JSON stream, with no limit.
+EXPORT_XLSX_MAX_ROWS = env.int("EXPORT_XLSX_MAX_ROWS", default=10000)
 # Milestones due within this many days are listed as coming up.
 MILESTONE_HORIZON_DAYS = 90
 

@@ -1,15 +1,59 @@
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .forms import ChoicesForm
+from .geometry import Area
 from .models import Commitment, Pillar, Statement, Theme
 from .vocabulary import Checkable, ClaimKind, CommitmentKind, EvidenceStrength, Party, Status, Verdict, Verification
 
 SEARCH_MAX_LENGTH = 200
+
+
+class AreaField(forms.CharField):
+    """Four numbers in degrees, "west,south,east,north", read as an Area."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            west, south, east, north = (float(number) for number in value.split(","))
+        except ValueError:
+            raise ValidationError(
+                _("Give the area as four numbers in degrees, west,south,east,north, e.g. 70,30,72,32."),
+                code="invalid",
+            ) from None
+        # Written so that "nan" fails them too.
+        if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
+            raise ValidationError(
+                _("Longitudes (west, east) must be between -180 and 180, latitudes (south, north) between -90 and 90."),
+                code="out_of_range",
+            )
+        if not (west < east and south < north):
+            raise ValidationError(_("West must be less than east, and south less than north."), code="empty")
+        return Area(west, south, east, north)
+
+
+class AreaFilter(django_filters.Filter):
+    """Commitments whose marker on the map lies in the area (`Area` says which edges it includes)."""
+
+    field_class = AreaField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(
+            map_longitude__gte=value.west,
+            map_longitude__lt=value.east,
+            map_latitude__gte=value.south,
+            map_latitude__lt=value.north,
+        )
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -77,13 +121,18 @@ class CommitmentFilter(django_filters.FilterSet):
     target_year = django_filters.NumberFilter(
         label=_("Target year"), field_name="target_date", lookup_expr="year", min_value=1900, max_value=2200
     )
+    area = AreaFilter(
+        label=_("Area on the map (west,south,east,north)"),
+        max_length=200,
+        help_text=_("Degrees, e.g. 70,30,72,32: commitments whose marker on the map lies in it."),
+    )
 
     class Meta:
         model = Commitment
         form = ChoicesForm
         fields = [
             "q", "pillar", "theme", "party", "kind", "claim_kind", "status", "verdict", "due", "verification",
-            "evidence", "checkability", "names", "overdue", "target_year",
+            "evidence", "checkability", "names", "overdue", "target_year", "area",
         ]  # fmt: skip
 
     def search(self, queryset, name, value):

@@ -3,8 +3,12 @@
 A commitment's `geometry` holds {"type": "Point", "coordinates": [lon, lat]} or
 {"type": "LineString", "coordinates": [[lon, lat], ...]}, in GeoJSON's order:
 longitude first. A commitment without a geometry but with a latitude and a
-longitude is a Point there (`geometry_or_point`).
+longitude is a Point there (`geometry_or_point`). Its marker on the map sits at one
+position (`marker_position`), kept in two columns that the map groups by and the
+`area` filter reads.
 """
+
+from dataclasses import astuple, dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -95,3 +99,44 @@ def positions(geometry):
     if geometry["type"] == POINT:
         return [geometry["coordinates"]]
     return list(geometry["coordinates"])
+
+
+def marker_position(geometry, latitude, longitude):
+    """(longitude, latitude) where the commitment's marker sits on the map: the point itself, a line's middle
+    vertex, or the latitude and longitude; (None, None) when it has no place."""
+    coordinates = positions(geometry_or_point(geometry, latitude, longitude))
+    if not coordinates:
+        return None, None
+    longitude, latitude = coordinates[len(coordinates) // 2]
+    return float(longitude), float(latitude)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A box in degrees; it holds the positions with west <= longitude < east and south <= latitude < north,
+    so that boxes side by side share no position."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    def __str__(self):
+        # The form the `area` filter reads back: "70,30,72.5,32".
+        return ",".join(degrees(value) for value in astuple(self))
+
+    def __and__(self, other):
+        return Area(
+            max(self.west, other.west),
+            max(self.south, other.south),
+            min(self.east, other.east),
+            min(self.north, other.north),
+        )
+
+
+WORLD = Area(-180.0, -90.0, 180.0, 90.0)
+
+
+def degrees(value):
+    """The shortest text that reads back as the same number: 70.0 is "70", 71.25 is "71.25"."""
+    return repr(float(value)).removesuffix(".0")

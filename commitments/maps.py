@@ -5,18 +5,26 @@ equirectangular over VIEW (Pakistan and western China), with the horizontal
 scale true at the view's middle latitude. Country outlines come from the
 vendored Natural Earth file (static/commitments/map/outlines.json, built by
 tools/build_map_outlines.py) and their SVG paths are computed once per process.
+
+Up to MAP_MARK_LIMIT commitments, each is drawn and numbered. Beyond that one
+mark each would be unreadable and slow, so the database counts them by cell of a
+grid over their markers' places (`Commitment.map_longitude`, `map_latitude`) and
+each cell is drawn as one circle sized by its count, in slices by status.
 """
 
 import json
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .geometry import LINE, POINT, positions
+from .geometry import LINE, POINT, WORLD, Area, positions
+from .models.commitments import MAP_CELL_DEGREES
+from .scorecard import commitments_url
 from .vocabulary import Status
 
 OUTLINES = Path(__file__).resolve().parent / "static" / "commitments" / "map" / "outlines.json"
@@ -29,6 +37,13 @@ GRATICULE_STEP = 5
 # Markers closer than this (in map units) are spread around their common place, with leader lines.
 CLUSTER_DISTANCE = 20
 MARKER_RADIUS = 11
+# Above this many located commitments the map counts them by place instead of drawing each.
+MAP_MARK_LIMIT = 200
+# Beyond this many cells, cells are merged in fours (a grid twice as coarse) until there are no more: the map and
+# the list of places stay readable however widely the commitments are spread.
+MAP_CELL_LIMIT = 150
+# The circle of the fullest cell; the others are smaller by area, down to a marker's, which keeps its count legible.
+CELL_RADIUS = 26
 
 # Name, longitude and latitude of each label, and its kind (a CSS class suffix).
 LABELS = [
@@ -139,10 +154,90 @@ class Mark:
 
 
 @dataclass
+class Cell:
+    """The located commitments in one cell of the grid, drawn as one circle at the mean place of their markers."""
+
+    area: Area
+    counts: Counter  # by status value
+    longitude: float
+    latitude: float
+    href: str = ""  # the table of the commitments it counts
+    # map units
+    x: float = 0.0
+    y: float = 0.0
+    radius: float = 0.0
+    drawn: bool = True
+
+    @cached_property
+    def total(self):
+        return sum(self.counts.values())
+
+    @cached_property
+    def statuses(self):
+        """[(status value, label, count)] of the statuses in the cell, in the order of the legend."""
+        return [(status.value, status.label, self.counts[status]) for status in Status if self.counts[status]]
+
+    @cached_property
+    def label(self):
+        """Its name in the list of places: "12 commitments around 73.0°E, 33.6°N"."""
+        return ngettext(
+            "%(count)d commitment around %(longitude).1f°E, %(latitude).1f°N",
+            "%(count)d commitments around %(longitude).1f°E, %(latitude).1f°N",
+            self.total,
+        ) % {"count": self.total, "longitude": self.longitude, "latitude": self.latitude}
+
+    @cached_property
+    def breakdown(self):
+        """Its count by status, in words: "Planned: 3 · In progress: 9"."""
+        return " · ".join(f"{label}: {count}" for _status, label, count in self.statuses)
+
+    @cached_property
+    def slices(self):
+        """[(status value, SVG path)] of its pie, clockwise from the top; a single status is a whole circle."""
+        if len(self.statuses) == 1:
+            return [(self.statuses[0][0], disc(self.x, self.y, self.radius))]
+        slices, start = [], 0
+        for status, _label, count in self.statuses:
+            end = start + count / self.total
+            slices.append((status, wedge(self.x, self.y, self.radius, start, end)))
+            start = end
+        return slices
+
+
+@dataclass
 class Drawing:
     marks: list[Mark]
     projection: Projection = PROJECTION
     legend: list[tuple[str, str, int]] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+    located: int = 0  # the commitments with a place
+    matching: int = 0  # and all those the filters found, with a place or not
+
+    @property
+    def grouped(self):
+        """Drawn as cells, a circle per place, rather than a mark per commitment."""
+        return bool(self.cells)
+
+    @property
+    def drawn_cells(self):
+        return [cell for cell in self.cells if cell.drawn]
+
+    @property
+    def pies(self):
+        """[(status value, SVG path)]: the slices of every pie drawn, one path per status, so that the page holds a
+        few long paths rather than a shape per slice."""
+        paths = defaultdict(list)
+        for cell in self.drawn_cells:
+            for status, path in cell.slices:
+                paths[status].append(path)
+        return [(status.value, "".join(paths[status.value])) for status in Status if paths[status.value]]
+
+    @property
+    def drawn_count(self):
+        """How many commitments the picture shows: each drawn mark, or the count of each drawn cell."""
+        if self.grouped:
+            return sum(cell.total for cell in self.drawn_cells)
+        return len(self.drawn)
 
     @property
     def width(self):
@@ -241,7 +336,96 @@ def graticule(projection=PROJECTION):
     return tuple(lines)
 
 
-def draw(commitments, projection=PROJECTION):
+def draw(matching, projection=PROJECTION, within=None, link=None):
+    """The map of the commitments among `matching` that have a place: a mark for each, up to MAP_MARK_LIMIT, or else
+    a circle per cell of the grid, linked to `link(area)` (the table of the commitments in the area). `within` is
+    the area `matching` is filtered to, if any, which each cell's area keeps."""
+    cells, unplaced = count_by_cell(matching, within)
+    located = sum(cell.total for cell in cells)
+    if located <= MAP_MARK_LIMIT:
+        drawing = draw_marks(matching.located(), projection)
+    else:
+        drawing = draw_cells(cells, projection, link or table_of)
+    drawing.located, drawing.matching = located, located + unplaced
+    return drawing
+
+
+def table_of(area):
+    return commitments_url(area=str(area))
+
+
+def count_by_cell(matching, within=None):
+    """The cells of the grid holding any of these commitments, the fullest first, and how many have no place; from
+    one query. Beyond MAP_CELL_LIMIT cells, the grid is made coarser."""
+    rows = list(matching.by_map_cell())
+    placed = [row for row in rows if row["column"] is not None]
+    factor = coarseness(placed)
+    members = defaultdict(list)
+    for row in placed:
+        members[int(row["column"] // factor), int(row["row"] // factor)].append(row)
+    size = factor * MAP_CELL_DEGREES
+    cells = [
+        cell_of(members[column, row], Area(column * size, row * size, (column + 1) * size, (row + 1) * size), within)
+        for column, row in members
+    ]
+    unplaced = sum(row["count"] for row in rows if row["column"] is None)
+    return sorted(cells, key=lambda cell: (-cell.total, -cell.area.north, cell.area.west)), unplaced
+
+
+def coarseness(rows):
+    """How many cells of the grid a side the map's cells span: the least power of two that leaves MAP_CELL_LIMIT
+    cells at most."""
+    factor = 1
+    while len({(row["column"] // factor, row["row"] // factor) for row in rows}) > MAP_CELL_LIMIT:
+        factor *= 2
+    return factor
+
+
+def cell_of(rows, area, within=None):
+    """A cell from its rows of `by_map_cell`: its count by status and the mean place of its markers."""
+    counts, total = Counter(), sum(row["count"] for row in rows)
+    for row in rows:
+        counts[row["status"]] += row["count"]
+    longitude = sum(row["mean_longitude"] * row["count"] for row in rows) / total
+    latitude = sum(row["mean_latitude"] * row["count"] for row in rows) / total
+    area = area & WORLD
+    return Cell(area & within if within else area, counts, longitude, latitude)
+
+
+def draw_cells(cells, projection, link):
+    """A circle per cell, its area in proportion to its count; the legend counts the cells drawn."""
+    fullest = max(cell.total for cell in cells)
+    for cell in cells:
+        cell.drawn = projection.contains(cell.longitude, cell.latitude)
+        cell.x, cell.y = projection(cell.longitude, cell.latitude)
+        cell.radius = round(max(MARKER_RADIUS, CELL_RADIUS * math.sqrt(cell.total / fullest)), 1)
+        cell.href = link(cell.area)
+    counts = Counter()
+    for cell in cells:
+        if cell.drawn:
+            counts.update(cell.counts)
+    legend = [(status.value, status.label, counts[status.value]) for status in Status if counts[status.value]]
+    return Drawing([], projection, legend, cells=cells)
+
+
+def wedge(x, y, radius, start, end):
+    """The SVG path of a pie slice from `start` to `end`, as fractions of a turn clockwise from the top."""
+
+    def point(fraction):
+        angle = 2 * math.pi * fraction - math.pi / 2
+        return f"{number(x + radius * math.cos(angle))} {number(y + radius * math.sin(angle))}"
+
+    large = 1 if end - start > 0.5 else 0
+    return f"M{number(x)} {number(y)}L{point(start)}A{number(radius)} {number(radius)} 0 {large} 1 {point(end)}Z"
+
+
+def disc(x, y, radius):
+    """The SVG path of a whole circle: two half circles."""
+    left, right, r, y = number(x - radius), number(x + radius), number(radius), number(y)
+    return f"M{left} {y}A{r} {r} 0 1 1 {right} {y}A{r} {r} 0 1 1 {left} {y}Z"
+
+
+def draw_marks(commitments, projection=PROJECTION):
     """Project every commitment that has a place; number them in order, as the list below the map does."""
     marks = []
     for commitment in commitments:

@@ -36,6 +36,18 @@ from .sources import Pillar, SourceDocument, Theme
 from .statements import Statement, missing_elements, named_elements
 from .timeline import ProgressUpdate
 
+# The side, in degrees, of a cell of the grid the map counts commitments by: about 28 by 33 map units. A multiple of
+# 1/4, so that a cell's edges are exact in binary and the `area` filter on them finds the commitments it counts.
+MAP_CELL_DEGREES = 0.75
+
+
+def map_cell(field):
+    """The cell of the map's grid a marker's coordinate falls in, FLOOR(coordinate / MAP_CELL_DEGREES). The step is
+    written into the SQL, not passed as a parameter, so that the query's expression is the index's."""
+    return models.Func(
+        models.F(field), template=f"FLOOR(%(expressions)s / {MAP_CELL_DEGREES})", output_field=models.IntegerField()
+    )
+
 
 class CommitmentQuerySet(models.QuerySet):
     def published(self):
@@ -101,8 +113,23 @@ class CommitmentQuerySet(models.QuerySet):
         return queue.order_by(models.F("last_checked").asc(nulls_first=True), "title")
 
     def located(self):
-        """Commitments with a place on the map: a geometry, or a latitude and a longitude."""
-        return self.filter(Q(geometry__isnull=False) | Q(latitude__isnull=False, longitude__isnull=False))
+        """Commitments with a place on the map: a geometry, or a latitude and a longitude (see `place_state`)."""
+        return self.filter(map_longitude__isnull=False)
+
+    def by_map_cell(self):
+        """Rows of {column, row, status, count, mean_longitude, mean_latitude}: these commitments counted by cell of
+        the map's grid and status, with the mean place of their markers; those without a place in the cell whose
+        column and row are None. One GROUP BY that reads only the index `commitment_map_cells`, in its order."""
+        return (
+            self.order_by()
+            .annotate(column=map_cell("map_longitude"), row=map_cell("map_latitude"))
+            .values("column", "row", "status")
+            .annotate(
+                count=models.Count("pk"),
+                mean_longitude=models.Avg("map_longitude"),
+                mean_latitude=models.Avg("map_latitude"),
+            )
+        )
 
     def with_last_update(self):
         return self.annotate(last_update=models.Max("updates__date"))
@@ -217,6 +244,10 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
             "Leave empty to use the latitude and longitude as a point."
         ),
     )
+    # Derived from the geometry, or the latitude and longitude, whenever they are saved (`place_state`): the map
+    # counts commitments by place and the `area` filter finds them with these, in SQL.
+    map_longitude = models.FloatField(_("longitude of its map marker"), null=True, editable=False)
+    map_latitude = models.FloatField(_("latitude of its map marker"), null=True, editable=False)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     start_date_precision = precision_field(_("precision of the start date"))
     target_date = models.DateField(
@@ -341,12 +372,27 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
     )
 
     objects = CommitmentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated", *translation_columns("title", "summary")])
+    # The map marker's place follows from the geometry, which the history keeps.
+    history = HistoricalRecords(
+        excluded_fields=["updated", "map_longitude", "map_latitude", *translation_columns("title", "summary")]
+    )
 
     class Meta:
         ordering = ["pillar__order", "title"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
+        indexes = [
+            # `by_map_cell` reads only this index, in its order: no pass over the wide rows and no sort.
+            models.Index(
+                map_cell("map_longitude"),
+                map_cell("map_latitude"),
+                "status",
+                "published",
+                "map_longitude",
+                "map_latitude",
+                name="commitment_map_cells",
+            ),
+        ]
         permissions = [
             ("view_draft", _("Can see unpublished commitments and internal notes")),
             ("publish_commitment", _("Can publish and unpublish commitments")),
@@ -465,10 +511,15 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
 
     def derived_state(self, today=None):
         """{field: value} of everything that follows from the commitment's timeline, its statements, its
-        evidence and, for a promise, the verdict rule on `today`."""
-        state = {**self.timeline_state(), **self.statement_state(), **self.evidence_state()}
+        evidence, its place and, for a promise, the verdict rule on `today`."""
+        state = {**self.timeline_state(), **self.statement_state(), **self.evidence_state(), **self.place_state()}
         state.update(self.verdict_state(state, today or timezone.localdate()))
         return state
+
+    def place_state(self):
+        """Where its marker sits on the map (`geometry.marker_position`), in the columns the map counts by."""
+        longitude, latitude = geo.marker_position(self.geometry, self.latitude, self.longitude)
+        return {"map_longitude": longitude, "map_latitude": latitude}
 
     def cited_evidence(self):
         """The evidence records its public record cites: public updates, measurements and editors' verdicts. A

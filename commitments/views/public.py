@@ -132,6 +132,14 @@ class SourceDetailView(CommitmentTableMixin, DetailView):
 def commitment_map(request):
     """The located published commitments on an SVG map, filtered like the table."""
     filterset = CommitmentFilter(request.GET or None, queryset=Commitment.objects.published(), request=request)
-    matching = filterset.qs if not filterset.is_bound or filterset.is_valid() else Commitment.objects.none()
-    context = {"filter": filterset, "map": draw(matching.located()), "matching": matching.count()}
-    return render(request, "commitments/map.html", context)
+    valid = not filterset.is_bound or filterset.is_valid()
+    matching = filterset.qs if valid else Commitment.objects.none()
+    within = filterset.form.cleaned_data.get("area") if filterset.is_bound and valid else None
+    filters = {name: values for name, values in request.GET.lists() if name != "page"}
+
+    def table_of(area):
+        """The table of the commitments in a place on the map: these filters, in its area."""
+        return commitments_url(**{**filters, "area": str(area)})
+
+    drawing = draw(matching, within=within, link=table_of)
+    return render(request, "commitments/map.html", {"filter": filterset, "map": drawing})

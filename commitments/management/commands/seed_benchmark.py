@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from commitments.cache import COMMITMENTS, SITE, bump
+from commitments.geometry import marker_position
 from commitments.models import (
     Commitment,
     Follow,
@@ -395,6 +396,10 @@ def seed_commitments(rng, sources, pillars, themes):
         parents[-1].progress = round(sum(c.weight * (c.progress or 0) for c in family) / total) if family else None
     for commitment in parents + others:
         commitment.checkability = len(named_elements([Statement.first_of(commitment)]))
+        # bulk_create skips the services layer, which places the map marker on every other write.
+        commitment.map_longitude, commitment.map_latitude = marker_position(
+            commitment.geometry, commitment.latitude, commitment.longitude
+        )
     insert(Commitment, parents)  # before their children, which need their ids
     insert(Commitment, others)
     insert(Statement, (Statement.first_of(commitment) for commitment in parents + others))

@@ -56,5 +56,26 @@ class Migration(migrations.Migration):
                 name="commitment_map_cells",
             ),
         ),
+        migrations.AddIndex(
+            model_name="commitment",
+            index=models.Index(
+                models.F("pillar"),
+                models.Func(
+                    models.F("map_longitude"),
+                    output_field=models.IntegerField(),
+                    template="FLOOR(%(expressions)s / 0.75)",
+                ),
+                models.Func(
+                    models.F("map_latitude"),
+                    output_field=models.IntegerField(),
+                    template="FLOOR(%(expressions)s / 0.75)",
+                ),
+                models.F("status"),
+                models.F("published"),
+                models.F("map_longitude"),
+                models.F("map_latitude"),
+                name="commitment_map_cells_by_pillar",
+            ),
+        ),
         migrations.RunPython(place_markers, migrations.RunPython.noop),
     ]

@@ -49,6 +49,13 @@ def map_cell(field):
     )
 
 
+def map_cell_index(*leading, name):
+    """An index of every column `by_map_cell` reads, in the order it groups by, after `leading` columns that a filter
+    fixes."""
+    cell = (map_cell("map_longitude"), map_cell("map_latitude"))
+    return models.Index(*leading, *cell, "status", "published", "map_longitude", "map_latitude", name=name)
+
+
 class CommitmentQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: the one rule every public page, feed, export and API uses."""
@@ -382,16 +389,10 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         indexes = [
-            # `by_map_cell` reads only this index, in its order: no pass over the wide rows and no sort.
-            models.Index(
-                map_cell("map_longitude"),
-                map_cell("map_latitude"),
-                "status",
-                "published",
-                "map_longitude",
-                "map_latitude",
-                name="commitment_map_cells",
-            ),
+            # `by_map_cell` reads only these, in their order: no pass over the wide rows and no sort. The map of one
+            # pillar reads its own part of the second.
+            map_cell_index(name="commitment_map_cells"),
+            map_cell_index("pillar", name="commitment_map_cells_by_pillar"),
         ]
         permissions = [
             ("view_draft", _("Can see unpublished commitments and internal notes")),

@@ -12,3 +12,13 @@ class CommitmentsConfig(AppConfig):
 
         # Permissions exist only after migrate has run, so the groups are kept in step here.
         post_migrate.connect(sync_roles, sender=self)
+        post_migrate.connect(keep_search_index, sender=self)
+
+
+def keep_search_index(using, **kwargs):
+    """A migration may have rebuilt the commitments table without the search index's triggers (search.py)."""
+    from django.db import connections
+
+    from .search import ensure_index
+
+    ensure_index(connections[using])

@@ -7,8 +7,6 @@ templates only draw. Every chart also carries its numbers as text.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-
 from .vocabulary import Status, Verdict
 
 
@@ -48,9 +46,8 @@ class BarChart:
                 x += segment.width
 
 
-def choice_chart(commitments, field, choices, url_for):
-    """One row per choice of a field (a status, a verdict), with its meaning, counting the commitments."""
-    counts = dict(commitments.order_by().values_list(field).annotate(n=Count("pk")))
+def choice_chart(counts, choices, url_for):
+    """One row per choice of a field (a status, a verdict), with its meaning: `counts` is {choice value: n}."""
     rows = [
         BarRow(
             label=choice.label,
@@ -63,24 +60,22 @@ def choice_chart(commitments, field, choices, url_for):
     return BarChart(rows)
 
 
-def status_chart(commitments, status_url):
-    return choice_chart(commitments, "status", Status, status_url)
+def status_chart(counts, status_url):
+    return choice_chart(counts, Status, status_url)
 
 
-def verdict_chart(promises, verdict_url):
-    return choice_chart(promises, "verdict", Verdict, verdict_url)
+def verdict_chart(counts, verdict_url):
+    return choice_chart(counts, Verdict, verdict_url)
 
 
-def stacked_status_chart(commitments, group_field, url_for, label_for, order_field=None):
-    """One row per value of `group_field` (in `order_field` order), split by status; `label_for(group)` names it."""
+def stacked_status_chart(counts, groups, url_for, label_for):
+    """One row per group that has commitments, in the order of `groups`, split by status: `counts` is
+    {(group, status): n}; `label_for(group)` names a row."""
     cells = defaultdict(dict)
-    for group, status, n in (
-        commitments.order_by()
-        .values_list(group_field, "status")
-        .annotate(n=Count("pk"))
-        .order_by(order_field or group_field)
-    ):
-        cells[group][status] = n
+    for group in groups:
+        for status in Status:
+            if counts.get((group, status.value)):
+                cells[group][status.value] = counts[group, status.value]
     rows = [
         BarRow(
             label=str(label_for(group)),

@@ -12,15 +12,16 @@ Plain numbers such as -5 are left alone.
 """
 
 import csv
-import datetime
 import io
 import json
 import re
 from dataclasses import dataclass
 from itertools import islice
+from operator import itemgetter
 
 import tablib
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
@@ -41,8 +42,9 @@ from .vocabulary import (
 )
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+FORMULA_FIRST = frozenset(FORMULA_STARTS)
 PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-CHUNK = 1000  # rows read and written at a time
+CHUNK = 2000  # rows read and written at a time
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
@@ -81,17 +83,38 @@ def batched(iterable, size):
 
 @dataclass(frozen=True)
 class Field:
-    """How one exported column reads its cell: the `values_list` names it needs, and a function of them."""
+    """How one exported column reads its cell: the `values_list` names it needs, a function of those values,
+    and whether the cell is free text, which a spreadsheet might take for a formula."""
 
     paths: tuple
     cell: object = None  # (*values) -> cell; None: the one value as it is
+    text: bool = False
 
-    def __call__(self, values):
-        return values[0] if self.cell is None else self.cell(*values)
+    def reader(self, positions):
+        """A function of a row of values (read with every field's paths) that gives this field's cell."""
+        pick = itemgetter(*positions)
+        if self.cell is None:
+            read = pick
+        elif len(positions) == 1:
+            read = lambda values: self.cell(pick(values))  # noqa: E731
+        else:
+            read = lambda values: self.cell(*pick(values))  # noqa: E731
+        return (lambda values: escape_text(read(values))) if self.text else read
 
 
-def plain(path):
-    return Field((path,))
+def escape_text(value):
+    """`escape_formula` for a cell known to be text or None: the cheap test first, as it runs on every cell."""
+    if value and value[0] in FORMULA_FIRST and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def plain(path, *, text=False):
+    return Field((path,), text=text)
+
+
+def text(path):
+    return plain(path, text=True)
 
 
 def day(path):
@@ -108,8 +131,8 @@ def translated(path):
     language = get_language() or settings.LANGUAGE_CODE
     own, english = build_localized_fieldname(path, language), build_localized_fieldname(path, "en")
     if own == english:
-        return plain(own)
-    return Field((own, english), lambda value, fallback: value or fallback)
+        return text(own)
+    return Field((own, english), lambda value, fallback: value or fallback, text=True)
 
 
 def precision(date_path, precision_path):
@@ -134,7 +157,7 @@ def commitment_fields():
         "progress": plain("progress"),
         "checkability": plain("checkability"),
         "target_date": day("target_date"),
-        "slug": plain("slug"),
+        "slug": text("slug"),
         "theme": translated("theme__name"),
         "kind": choice("kind", CommitmentKind),
         "target_date_precision": precision("target_date", "target_date_precision"),
@@ -142,7 +165,7 @@ def commitment_fields():
             ("claim_kind", "verification"), lambda kind, value: verification.get(value) if kind == reported else None
         ),
         "verdict_date": day("verdict_date"),
-        "verdict_reason": plain("verdict_reason"),
+        "verdict_reason": text("verdict_reason"),
         "evidence_strength": choice("evidence_strength", EvidenceStrength),
         "evidence_sources": plain("evidence_sources"),
         "independent_sources": plain("independent_sources"),
@@ -158,12 +181,12 @@ def commitment_fields():
             ("status", "completion_date", "completion_date_precision"),
             lambda status, date, exact: precisions.get(exact) if date and status == completed else None,
         ),
-        "location": plain("location"),
+        "location": text("location"),
         "summary": translated("summary"),
-        "quote": plain("quote"),
-        "source": plain("source__title"),
+        "quote": text("quote"),
+        "source": text("source__title"),
         "last_update": day("last_update"),
-        "owner": plain("owner__username"),
+        "owner": text("owner__username"),
         "published": plain("published"),
     }
 
@@ -178,10 +201,10 @@ class Export:
     def __init__(self, table, fields):
         columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
         self.headers = [str(column.header) for column in columns]
-        self.fields = [fields[column.name] for column in columns]
-        self.paths = list(dict.fromkeys(path for field in self.fields for path in field.paths))
-        where = {path: index for index, path in enumerate(self.paths)}
-        self.positions = [[where[path] for path in field.paths] for field in self.fields]
+        chosen = [fields[column.name] for column in columns]
+        self.paths = list(dict.fromkeys(path for field in chosen for path in field.paths))
+        where = {path: index for index, path in enumerate(self.paths, start=1)}  # 0 is the id
+        self.readers = [field.reader([where[path] for path in field.paths]) for field in chosen]
         self.queryset = table.data.data
 
     def count(self):
@@ -189,23 +212,17 @@ class Export:
 
     def rows(self):
         """Each row's cells, escaped. The ids come first, in the table's order, so the database sorts only
-        the sort keys; the columns are then read a chunk of ids at a time."""
-        ids = self.queryset.values_list("pk", flat=True)
-        unordered = self.queryset.order_by()
+        the sort keys; the columns are then read a chunk of ids at a time, as plain tuples (a plain QuerySet:
+        the columns are named language by language already)."""
+        plain = QuerySet(self.queryset.model, query=self.queryset.query.chain())
+        ids = plain.values_list("pk", flat=True)
+        columns = plain.order_by()
+        readers = self.readers
         for chunk in batched(ids.iterator(chunk_size=CHUNK * 10), CHUNK):
-            found = {row[0]: row for row in unordered.filter(pk__in=chunk).values_list("pk", *self.paths)}
+            found = {row[0]: row for row in columns.filter(pk__in=chunk).values_list("pk", *self.paths)}
             for pk in chunk:
-                values = found[pk][1:]
-                yield [
-                    safe(field([values[i] for i in positions]))
-                    for field, positions in zip(self.fields, self.positions, strict=True)
-                ]
-
-
-def safe(cell):
-    if isinstance(cell, datetime.date):
-        return cell.isoformat()
-    return escape_formula(cell)
+                values = found[pk]
+                yield [read(values) for read in readers]
 
 
 # --- Formats --------------------------------------------------------------------------------------------------

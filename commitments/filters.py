@@ -2,14 +2,15 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .forms import ChoicesForm
 from .geometry import Area
-from .models import Commitment, Pillar, Statement, Theme
+from .models import Commitment, Pillar, Theme
+from .search import search
 from .vocabulary import Checkable, ClaimKind, CommitmentKind, EvidenceStrength, Party, Status, Verdict, Verification
 
 SEARCH_MAX_LENGTH = 200
@@ -136,10 +137,7 @@ class CommitmentFilter(django_filters.FilterSet):
         ]  # fmt: skip
 
     def search(self, queryset, name, value):
-        for word in value.split()[:10]:
-            stated = Statement.objects.filter(commitment=OuterRef("pk"), quote__icontains=word)
-            queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Exists(stated))
-        return queryset
+        return search(queryset, value)
 
     def filter_due(self, queryset, name, value):
         due = Q(target_date__lte=timezone.localdate())

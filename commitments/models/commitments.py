@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +56,16 @@ def map_cell_index(*leading, name):
     return models.Index(*leading, *cell, "status", "published", "map_longitude", "map_latitude", name=name)
 
 
+# The field of a commitment that says whether any of its statements names a checkable element.
+NAMES_FIELDS = {
+    Checkable.DELIVERABLE: "names_deliverable",
+    Checkable.QUANTITY: "names_quantity",
+    Checkable.DEADLINE: "names_deadline",
+    Checkable.PLACE: "names_place",
+    Checkable.PARTY: "names_party",
+}
+
+
 class CommitmentQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: the one rule every public page, feed, export and API uses."""
@@ -75,22 +85,13 @@ class CommitmentQuerySet(models.QuerySet):
     def statement_count(self):
         """How many distinct passages state these commitments: items listed in one sentence share it, and
         count once."""
-        return self.values("source_id", "quote_start", "quote").distinct().count()
+        # A quote is found word for word at its start in its source, so its start and length name the passage
+        # without comparing the texts.
+        return self.values("source_id", "quote_start", quote_length=Length("quote")).distinct().count()
 
     def naming(self, *elements):
         """Commitments with a statement naming each of these elements (Checkable) at all."""
-        conditions = {
-            Checkable.DELIVERABLE: ~Q(deliverable=""),
-            Checkable.QUANTITY: Q(quantity__isnull=False),
-            Checkable.DEADLINE: Q(target_date__isnull=False),
-            Checkable.PLACE: ~Q(place=""),
-            Checkable.PARTY: ~Q(responsible_party=""),
-        }
-        queryset = self
-        for element in elements:
-            named = Statement.objects.filter(conditions[element], commitment=models.OuterRef("pk"))
-            queryset = queryset.filter(models.Exists(named))
-        return queryset
+        return self.filter(**{NAMES_FIELDS[element]: True for element in elements})
 
     def visible_to(self, user):
         if user.has_perm("commitments.view_draft"):
@@ -139,7 +140,9 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
     def with_last_update(self):
-        return self.annotate(last_update=models.Max("updates__date"))
+        # A subquery, not a join with GROUP BY: a page read ids first computes it for its own rows only.
+        latest = ProgressUpdate.objects.filter(commitment=models.OuterRef("pk")).order_by("-date")
+        return self.annotate(last_update=models.Subquery(latest.values("date")[:1]))
 
     def for_listing(self):
         # A source's full text is long; lists show only its title.
@@ -289,6 +292,13 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         editable=False,
         help_text=_("How many of deliverable, quantity, deadline, place and party its statements name (0 to 5)."),
     )
+    # Which of the five its statements name, kept with the commitment so that filters and counts read one row.
+    names_deliverable = models.BooleanField(_("names a deliverable"), default=False, editable=False)
+    names_quantity = models.BooleanField(_("names a quantity"), default=False, editable=False)
+    names_deadline = models.BooleanField(_("names a deadline"), default=False, editable=False)
+    names_place = models.BooleanField(_("names a place"), default=False, editable=False)
+    names_party = models.BooleanField(_("names a responsible party"), default=False, editable=False)
+    search_text = models.TextField(_("words to search"), blank=True, editable=False)
     source = models.ForeignKey(
         SourceDocument,
         on_delete=models.PROTECT,
@@ -381,7 +391,13 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
     objects = CommitmentQuerySet.as_manager()
     # The map marker's place follows from the geometry, which the history keeps.
     history = HistoricalRecords(
-        excluded_fields=["updated", "map_longitude", "map_latitude", *translation_columns("title", "summary")]
+        excluded_fields=[
+            "updated",
+            "map_longitude",
+            "map_latitude",
+            "search_text",
+            *translation_columns("title", "summary"),
+        ]
     )
 
     class Meta:
@@ -628,13 +644,15 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
     def statement_state(self):
         """What its statements give it: the first statement's source and quote (its origin), the latest
         statement's claim kind, the deadline of the latest statement that gives one, and how many of the five
-        checkable elements any statement names. Empty for a commitment with no statement yet."""
+        checkable elements any statement names, and the words the table's search looks in. Only those words
+        for a commitment with no statement yet."""
         statements = list(self.statements.in_order().select_related("source").defer("source__text"))
         if not statements:
-            return {}
+            return {"search_text": self.words_to_search([])}
         origin, latest = statements[0], statements[-1]
         with_deadline = [statement for statement in statements if statement.target_date]
         deadline = with_deadline[-1] if with_deadline else None
+        named = named_elements(statements)
         return {
             "source_id": origin.source_id,
             "quote": origin.quote,
@@ -642,8 +660,16 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
             "claim_kind": latest.claim_kind,
             "target_date": deadline.target_date if deadline else None,
             "target_date_precision": deadline.target_date_precision if deadline else DatePrecision.DAY,
-            "checkability": len(named_elements(statements)),
+            "checkability": len(named),
+            **{field: element in named for element, field in NAMES_FIELDS.items()},
+            "search_text": self.words_to_search(statements),
         }
+
+    def words_to_search(self, statements):
+        """Its title and summary in every language and the words of its statements, in lower case: what the
+        table's search matches (commitments/search.py)."""
+        texts = [getattr(self, column) or "" for column in translation_columns("title", "summary")]
+        return "\n".join([*texts, *(statement.quote for statement in statements)]).lower()
 
     def timeline_state(self):
         """{status, progress, completion date and its precision} as the timeline of dated, sourced updates and

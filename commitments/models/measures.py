@@ -78,7 +78,7 @@ class Indicator(ListsValidChoices, models.Model):
         default=Measure.COUNT,
         help_text=_("Counts and amounts can never be negative."),
     )
-    key = models.BooleanField(_("key indicator"), default=False, help_text=_("Shown on the dashboard."))
+    key = models.BooleanField(_("key indicator"), default=False, db_index=True, help_text=_("Shown on the dashboard."))
     baseline_value = models.DecimalField(_("baseline value"), max_digits=20, decimal_places=2, null=True, blank=True)
     baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
     target_value = models.DecimalField(_("target value"), max_digits=20, decimal_places=2, null=True, blank=True)

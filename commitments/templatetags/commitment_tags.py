@@ -1,8 +1,11 @@
 from django import template
 
+from .. import badges
 from ..charts import Drift, Sparkline
 
 register = template.Library()
+register.simple_tag(badges.status_badge, name="status_badge")
+register.simple_tag(badges.progress_bar, name="progress_bar")
 
 
 @register.simple_tag

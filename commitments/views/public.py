@@ -1,7 +1,8 @@
 """Pages anyone can read. Everything here starts from `published()` and `public()`."""
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
@@ -10,7 +11,7 @@ from django_tables2 import SingleTableMixin
 
 from .. import scorecard
 from ..annotation import annotate
-from ..charts import TargetBar, stacked_status_chart, status_chart
+from ..charts import TargetBar
 from ..exports import SafeExportMixin
 from ..filters import CommitmentFilter
 from ..history import status_timeline
@@ -21,6 +22,7 @@ from ..tables import CommitmentTable
 from ..vocabulary import ClaimKind, Party
 
 LATEST_UPDATES = 8
+LATEST_SOURCES = 5
 
 
 class CommitmentTableMixin(SafeExportMixin, SingleTableMixin):
@@ -31,38 +33,36 @@ class CommitmentTableMixin(SafeExportMixin, SingleTableMixin):
 
 def dashboard(request):
     published = Commitment.objects.published()
-    # A reported result is verified, not kept: statuses are those of the other claims.
-    commitments = published.exclude(claim_kind=ClaimKind.REPORTED_RESULT)
-    pillars = Pillar.objects.in_bulk()
+    tally = scorecard.Tally(published, timezone.localdate())
     key_indicators = (
-        Indicator.objects.filter(key=True, commitment__in=published)
+        Indicator.objects.filter(key=True, commitment__published=True)
         .select_related("commitment")
         .prefetch_related(Prefetch("measurements", queryset=Measurement.objects.order_by("-as_of")))
     )
+    parties = tally.by("party")
     context = {
-        "total": published.count(),
-        "sources": SourceDocument.objects.public().filter(statements__commitment__published=True).distinct(),
-        "parties": [
-            Party(party) for party in sorted(set(published.values_list("party", flat=True)), key=list(Party).index)
-        ],
-        "claims": scorecard.claim_counts(published),
-        "verdicts": scorecard.verdict_summary(published.promises(), timezone.localdate()),
-        "status_chart": status_chart(commitments, lambda status: commitments_url(status=status.value)),
-        "pillar_chart": stacked_status_chart(
-            commitments,
-            "pillar",
-            lambda pk: pillars[pk].get_absolute_url(),
-            lambda pk: pillars[pk].name,
-            order_field="pillar__order",
-        ),
-        "party_chart": stacked_status_chart(
-            commitments, "party", lambda party: commitments_url(party=party), lambda party: Party(party).label
-        ),
+        "total": tally.count(),
+        "sources": latest_sources(),
+        "parties": [party for party in Party if parties[party.value]],
+        "claims": scorecard.claim_counts(published, tally),
+        "verdicts": scorecard.verdict_summary(tally),
+        **scorecard.status_charts(tally, list(Pillar.objects.order_by("order"))),
         "target_bars": [TargetBar(i, next(iter(i.measurements.all()), None)) for i in key_indicators],
-        "overdue": commitments.overdue().for_listing().order_by("target_date")[:20],
+        "overdue": published.exclude(claim_kind=ClaimKind.REPORTED_RESULT)
+        .overdue()
+        .for_listing()
+        .order_by("target_date")[:20],
         "updates": ProgressUpdate.objects.public().select_related("commitment")[:LATEST_UPDATES],
     }
     return render(request, "commitments/dashboard.html", context)
+
+
+def latest_sources():
+    """The newest public sources that state a published commitment, and how many there are in all."""
+    stating = SourceDocument.objects.public().filter(
+        Exists(Statement.objects.of_published().filter(source=OuterRef("pk")))
+    )
+    return {"latest": stating.defer("text", "summary")[:LATEST_SOURCES], "count": stating.count()}
 
 
 class CommitmentListView(CommitmentTableMixin, FilterView):
@@ -106,12 +106,14 @@ class PillarDetailView(CommitmentTableMixin, DetailView):
 
 class SourceListView(ListView):
     template_name = "commitments/source_list.html"
+    paginate_by = 50
 
     def get_queryset(self):
-        # Every published commitment the source states, first stated there or restated.
-        return SourceDocument.objects.public().annotate(
-            commitment_count=Count("statements", filter=Q(statements__commitment__published=True))
-        )
+        # Every published commitment the source states, first stated there or restated; counted for the
+        # page's sources only.
+        stated = Statement.objects.of_published().filter(source=OuterRef("pk")).order_by().values("source")
+        count = Subquery(stated.annotate(n=Count("pk")).values("n"))
+        return SourceDocument.objects.public().defer("text").annotate(commitment_count=Coalesce(count, 0))
 
 
 class SourceDetailView(CommitmentTableMixin, DetailView):

@@ -1,0 +1,61 @@
+"""Table pages are read ids first, and pages nearer the end are read from the end: every page must hold
+exactly the rows that plain slicing of the sorted list gives, ties included."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from commitments.models import Commitment
+
+from .factories import CommitmentFactory, PillarFactory, SourceDocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+TABLE = reverse("commitments:commitment_list")
+
+
+@pytest.fixture
+def rows():
+    pillars, source = [PillarFactory(order=1), PillarFactory(order=2)], SourceDocumentFactory()
+    # Titles repeat, so the order rests on the tie-breaker.
+    for n in range(23):
+        CommitmentFactory(pillar=pillars[n % 2], source=source, title=f"Road {n % 4}", target_date=None)
+    return Commitment.objects.published()
+
+
+def page_slugs(client, **params):
+    response = client.get(TABLE, {"per_page": 5, **params})
+    assert response.status_code == 200
+    return [row.record.slug for row in response.context["table"].page.object_list]
+
+
+@pytest.mark.parametrize("sort", ["", "title", "-title", "status", "-target_date", "pillar", "-pillar"])
+def test_every_page_holds_the_rows_of_the_sorted_list(client, rows, sort):
+    pages = [page_slugs(client, page=number, **({"sort": sort} if sort else {})) for number in range(1, 6)]
+    everything = [slug for page in pages for slug in page]
+    assert len(everything) == 23 and len(set(everything)) == 23  # no row twice, none missing
+    assert [len(page) for page in pages] == [5, 5, 5, 5, 3]
+    first_table = client.get(TABLE, {"per_page": 100, **({"sort": sort} if sort else {})}).context["table"]
+    assert everything == [row.record.slug for row in first_table.page.object_list]
+
+
+def test_the_last_page_costs_the_queries_of_the_first(client, rows):
+    def queries(page):
+        with CaptureQueriesContext(connection) as context:
+            client.get(TABLE, {"per_page": 5, "page": page})
+        return [query["sql"] for query in context.captured_queries]
+
+    first, last = queries(1), queries(5)
+    assert len(first) == len(last)
+    assert "OFFSET" not in last[[i for i, sql in enumerate(last) if '"id" AS "pk"' in sql][0]]
+
+
+def test_the_source_list_pages(client, settings):
+    for n in range(53):
+        SourceDocumentFactory(title=f"Statement {n}")
+    first = client.get(reverse("commitments:source_list"))
+    assert len(first.context["object_list"]) == 50 and first.context["is_paginated"]
+    second = client.get(reverse("commitments:source_list"), {"page": 2})
+    assert len(second.context["object_list"]) == 3
+    assert b'rel="prev"' in second.content

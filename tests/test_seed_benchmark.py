@@ -1,10 +1,8 @@
-"""The benchmark data set: its size, its validity and its reproducibility."""
-
-import io
+"""The benchmark data set (bench/seed.py): its size, its validity and its reproducibility."""
 
 import pytest
-from django.core.management import CommandError, call_command
 
+from bench.seed import SeedError, main, seed
 from commitments.models import (
     Commitment,
     Indicator,
@@ -13,18 +11,16 @@ from commitments.models import (
     ProgressUpdate,
     PublicVersion,
     SourceDocument,
+    Statement,
 )
+from commitments.search import search
 from commitments.vocabulary import Measure, Status
+
+from .factories import CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 
-SEED = ["seed_benchmark", "--commitments", "200", "--seed", "3"]
-
-
-def seed(*extra):
-    out = io.StringIO()
-    call_command(*SEED, *extra, stdout=out)
-    return out.getvalue()
+SIZE, SEED = 200, 3
 
 
 def snapshot():
@@ -45,33 +41,58 @@ def snapshot():
 
 
 def test_row_counts():
-    output = seed()
-    assert Commitment.objects.count() == 200
-    assert Milestone.objects.count() == 600
-    assert Indicator.objects.count() == 200
-    assert Measurement.objects.count() == 1000
-    assert ProgressUpdate.objects.count() == 1000
-    assert SourceDocument.objects.count() == 4
-    assert "200 commitments" in output and "Seeded in" in output
+    counts = seed(SIZE, SEED)
+    assert Commitment.objects.count() == counts["commitments"] == 200
+    assert Statement.objects.count() == counts["statements"] == 200
+    assert Milestone.objects.count() == counts["milestones"] == 600
+    assert Indicator.objects.count() == counts["indicators"] == 200
+    assert Measurement.objects.count() == counts["measurements"] == 1000
+    assert ProgressUpdate.objects.count() == counts["progress updates"] == 1000
+    assert SourceDocument.objects.count() == counts["source documents"] == 4
 
 
 def test_every_quote_stands_at_its_offset_in_its_source():
-    seed()
+    seed(SIZE, SEED)
     for commitment in Commitment.objects.select_related("source"):
         text = commitment.source.text
         assert text[commitment.quote_start : commitment.quote_start + len(commitment.quote)] == commitment.quote
         assert text.find(commitment.quote) == commitment.quote_start  # the offset full_clean would record
 
 
+def test_every_commitment_is_stated_once_by_its_source():
+    seed(SIZE, SEED)
+    for commitment in Commitment.objects.prefetch_related("statements"):
+        [statement] = commitment.statements.all()
+        assert (statement.source_id, statement.quote, statement.quote_start) == (
+            commitment.source_id,
+            commitment.quote,
+            commitment.quote_start,
+        )
+
+
+def test_what_commitments_derive_from_their_statements_and_places_is_kept():
+    seed(SIZE, SEED)
+    for commitment in Commitment.objects.order_by("pk")[::10]:
+        derived = {**commitment.statement_state(), **commitment.place_state()}
+        assert {name: getattr(commitment, name) for name in derived} == derived
+
+
+def test_the_tables_search_finds_seeded_commitments():
+    seed(SIZE, SEED)
+    titled = Commitment.objects.filter(title__icontains="solar")
+    assert titled.exists()
+    assert set(search(Commitment.objects.all(), "solar")) == set(titled)
+
+
 def test_a_sample_of_every_table_passes_validation():
-    seed()
-    for model in (SourceDocument, Commitment, Milestone, Indicator, Measurement, ProgressUpdate):
+    seed(SIZE, SEED)
+    for model in (SourceDocument, Commitment, Statement, Milestone, Indicator, Measurement, ProgressUpdate):
         for row in model.objects.order_by("pk")[::20]:
             row.full_clean()
 
 
 def test_realistic_proportions():
-    seed()
+    seed(SIZE, SEED)
     commitments = Commitment.objects.all()
     assert 0 < commitments.filter(published=False).count() < 30  # about 5% drafts
     assert commitments.filter(status=Status.COMPLETED, completion_date__isnull=False).exists()
@@ -84,20 +105,36 @@ def test_realistic_proportions():
 
 
 def test_the_same_seed_gives_the_same_data():
-    seed()
+    seed(SIZE, SEED)
     first = snapshot()
-    seed("--reset")
+    seed(SIZE, SEED, reset=True)
     assert snapshot() == first
     assert Commitment.objects.count() == 200
 
 
+def test_rows_made_after_the_seed_get_fresh_ids():
+    seed(SIZE, SEED)
+    seeded = set(Commitment.objects.values_list("pk", flat=True))
+    assert CommitmentFactory().pk > max(seeded)
+
+
 def test_refuses_a_database_with_commitments_unless_reset():
-    seed()
-    with pytest.raises(CommandError, match="--reset"):
-        seed()
+    seed(SIZE, SEED)
+    with pytest.raises(SeedError, match="--reset"):
+        seed(SIZE, SEED)
     assert Commitment.objects.count() == 200
 
 
 def test_bumps_the_public_cache_versions():
-    seed()
+    seed(SIZE, SEED)
     assert set(PublicVersion.objects.values_list("scope", flat=True)) >= {"site", "commitments"}
+
+
+def test_command_line_prints_the_counts_and_the_time(capsys):
+    main(["--commitments", "200", "--seed", "3"])
+    output = capsys.readouterr().out
+    assert "200 commitments" in output and "Seeded " in output
+    with pytest.raises(SystemExit) as refused:
+        main(["--commitments", "200"])
+    assert refused.value.code == 1
+    assert "already holds data" in capsys.readouterr().err

@@ -1,0 +1,1 @@
+"""The benchmark (run.py) and its data set (seed.py), importable by the tests."""

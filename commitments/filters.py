@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .forms import ChoicesForm
 from .geometry import Area
@@ -41,6 +43,7 @@ class AreaField(forms.CharField):
         return Area(west, south, east, north)
 
 
+@extend_schema_field(OpenApiTypes.STR)  # "west,south,east,north", documented for the API by its help text
 class AreaFilter(django_filters.Filter):
     """Commitments whose marker on the map lies in the area (`Area` says which edges it includes)."""
 

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import cache
@@ -125,26 +126,38 @@ def delete_commitment(commitment, *, user):
 
 
 def set_published(commitments, published, *, user, expected_version=None):
-    """Publish or return to draft; one history entry per commitment that changes. Returns how many changed."""
-    changed = 0
+    """Publish or return to draft, all or none; one history entry per commitment that changes. Returns how many
+    changed. `expected_version` is for one commitment, opened by an editor."""
     with write():
-        for commitment in commitments:
-            current = lock_current(commitment.pk, expected_version)
-            if current.published == published:
-                continue
-            if published and current.statements.filter(source__draft=True).exists():
-                raise ValidationError(
-                    _("“%(title)s” quotes a source whose text is still a draft: confirm the text first.")
-                    % {"title": current.title}
-                )
-            current.published = published
-            current.version += 1
-            _save(current, user, update_fields=["published", "version", "updated"])
-            # A parent counts only the children the public can see once it is published itself.
-            _settle_later({current.pk, current.parent_id}, user)
-            _touch_commitments(current.pk)
-            changed += 1
-    return changed
+        if expected_version is not None:
+            locked = [lock_current(commitment.pk, expected_version) for commitment in commitments]
+        else:
+            ids = {commitment.pk for commitment in commitments}
+            locked = list(Commitment.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        changing = [current for current in locked if current.published != published]
+        if published:
+            _refuse_draft_sources(changing)
+        now = timezone.now()
+        Commitment.objects.filter(pk__in=[current.pk for current in changing]).update(
+            published=published, version=F("version") + 1, updated=now
+        )
+        for current in changing:
+            current.published, current.version, current.updated = published, current.version + 1, now
+        Commitment.history.bulk_history_create(changing, update=True, default_user=user, batch_size=500)
+        # A parent counts only the children the public can see once it is published itself.
+        _settle_later({pk for current in changing for pk in (current.pk, current.parent_id)}, user)
+        _touch_commitments(*(current.pk for current in changing))
+    return len(changing)
+
+
+def _refuse_draft_sources(commitments):
+    """A commitment is not published while a source it quotes is still a draft."""
+    quoting = Statement.objects.filter(commitment__in=commitments, source__draft=True)
+    drafts = set(quoting.values_list("commitment", flat=True))
+    for commitment in commitments:
+        if commitment.pk in drafts:
+            message = _("“%(title)s” quotes a source whose text is still a draft: confirm the text first.")
+            raise ValidationError(message % {"title": commitment.title})
 
 
 # --- Parts: milestones, indicators, measurements, updates ---------------------------------------------------------
@@ -462,7 +475,9 @@ def _touch_commitments(*ids, slugs=()):
     """The lists, and the pages of these commitments, of their parents and of their children."""
     ids = [pk for pk in ids if pk and pk not in _pending.touched]
     _pending.touched.update(ids)
-    related = Commitment.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(children__pk__in=ids))
+    # Their parents by a subquery, not a join of every commitment with its children.
+    parents = Commitment.objects.filter(pk__in=ids).values("parent_id")
+    related = Commitment.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(pk__in=parents))
     shown = {*(related.values_list("slug", flat=True) if ids else []), *(slug for slug in slugs if slug)}
     cache.touch(cache.SITE, *(cache.commitment_scope(slug) for slug in shown))
 

@@ -13,6 +13,7 @@ import json
 
 import pytest
 import tablib
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -261,6 +262,38 @@ def test_publishing_a_child_rolls_up_to_its_parent():
     services.set_published([children["draft"]], True, user=None)
     parent.refresh_from_db()
     assert parent.progress == 50
+
+
+def test_publishing_a_parent_counts_its_published_children_only_from_then():
+    parent, _children = children_parent(shown=(100, True), draft=(0, False))
+    services.set_published([parent], False, user=None)
+    parent.refresh_from_db()
+    assert parent.progress == 50  # a draft counts every child
+    services.set_published([parent], True, user=None)
+    parent.refresh_from_db()
+    assert parent.progress == 100
+
+
+def test_publishing_many_drafts_gives_each_a_history_entry_by_its_editor(editor):
+    drafts = [CommitmentFactory(published=False) for _ in range(5)]
+    chosen = Commitment.objects.filter(pk__in=[draft.pk for draft in drafts])
+    assert services.set_published(chosen, True, user=editor) == 5
+    assert services.set_published(chosen, True, user=editor) == 0  # already published: nothing changes
+    for draft in drafts:
+        version = draft.version
+        draft.refresh_from_db()
+        assert draft.published and draft.version > version
+        latest = draft.history.order_by("-history_id").first()
+        assert (latest.published, latest.history_user, latest.version) == (True, editor, draft.version)
+
+
+def test_a_draft_source_stops_the_whole_publication():
+    ready = CommitmentFactory(published=False)
+    blocked = CommitmentFactory(published=False)
+    SourceDocument.objects.filter(pk=blocked.source_id).update(draft=True)
+    with pytest.raises(ValidationError, match="still a draft"):
+        services.set_published([ready, blocked], True, user=None)
+    assert not Commitment.objects.filter(pk__in=[ready.pk, blocked.pk], published=True).exists()
 
 
 def test_moving_a_child_to_another_parent_refreshes_both(client, editor):

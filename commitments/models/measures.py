@@ -41,6 +41,8 @@ class Milestone(ListsValidChoices, PreciseDatesMixin, models.Model):
         ordering = ["commitment", "order", "due_date"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
+        # The pending milestones due by a day (`due_before`): one range of this index.
+        indexes = [models.Index(fields=["completed_date", "due_date"], name="milestone_pending_by_due_date")]
         constraints = [
             models.UniqueConstraint(
                 fields=["commitment", "title"],

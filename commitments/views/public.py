@@ -92,7 +92,7 @@ class PillarListView(ListView):
 
     def get_queryset(self):
         return Pillar.objects.annotate(
-            commitment_count=Count("commitments", filter=Q(commitments__in=Commitment.objects.published()))
+            commitment_count=Count("commitments", filter=Q(commitments__published=True))
         ).prefetch_related("themes")
 
 

@@ -190,9 +190,14 @@ class BoardView(StaffMixin, FilterView):
             "stale": commitments.verification_queue(settings.STALE_AFTER_DAYS, today).count(),
             "mine": commitments.filter(owner=self.request.user).count(),
             "drafts": commitments.drafts().count(),
-            "milestones": Milestone.objects.due_before(horizon).filter(commitment__in=commitments).count(),
+            "milestones": self.milestones_due(horizon, commitments).count(),
         }
         return context
+
+    def milestones_due(self, horizon, commitments):
+        due = Milestone.objects.due_before(horizon)
+        # Unfiltered, every commitment counts: no need to ask the database which ones.
+        return due.filter(commitment__in=commitments) if self.filterset.is_bound else due
 
 
 def staff_commitment_context(request, commitment, form=None, verdict_form=None):

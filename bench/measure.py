@@ -1,5 +1,6 @@
-"""One configuration of the benchmark, one database at one size: `bench/run.py` runs this once for each and
-writes the report. Writes its numbers as JSON to --output.
+"""One configuration of the benchmark: one database at one size, its numbers written as JSON to --output.
+
+`bench/run.py` runs this once for each configuration and writes the report.
 
 1. The database (and a small one of 250 commitments of the same kind) is migrated, and seeded unless it holds
    the number of commitments asked for.

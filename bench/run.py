@@ -1,5 +1,6 @@
-"""Benchmark of the public pages, staff lists, exports and writes at scale: `make bench`, or
-`.venv/bin/python bench/run.py --help`.
+"""Benchmark of the public pages, staff lists, exports and writes at scale, on SQLite and PostgreSQL.
+
+`make bench`, or `.venv/bin/python bench/run.py --help`.
 
 Each configuration, SQLite and PostgreSQL at 20,000 and at 100,000 commitments by default, is measured by
 bench/measure.py in a process of its own (Django is set up once per database), and the report compares

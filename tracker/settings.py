@@ -112,6 +112,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_SQLITE_NAME", default="") or None}
 
+# Connections are kept between requests (and checked before reuse): opening one costs more than answering a
+# cached page. A database URL's own `conn_max_age` wins.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Public pages are cached and invalidated on every write (commitments/cache.py).
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)

@@ -610,6 +610,9 @@ def delete_all():
     """Empty the tracker's tables as `manage.py flush` would (TRUNCATE on PostgreSQL), without signals."""
     tables = [model._meta.db_table for model in tracker_models()]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Foreign keys checked at commit would make TRUNCATE refuse inside a transaction that wrote rows.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for sql in connection.ops.sql_flush(no_style(), tables):
             cursor.execute(sql)
 

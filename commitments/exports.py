@@ -30,6 +30,7 @@ from import_export.formats import base_formats
 from modeltranslation.utils import build_localized_fieldname
 from openpyxl import Workbook
 
+from .models import Commitment
 from .vocabulary import (
     ClaimKind,
     CommitmentKind,
@@ -53,9 +54,7 @@ CONTENT_TYPES = {
 
 
 def escape_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    return escape_text(value) if isinstance(value, str) else value
 
 
 def unescape_formula(value):
@@ -103,7 +102,7 @@ class Field:
 
 
 def escape_text(value):
-    """`escape_formula` for a cell known to be text or None: the cheap test first, as it runs on every cell."""
+    """The escape of a cell known to be text or None; the cheap test first, as it runs on every cell."""
     if value and value[0] in FORMULA_FIRST and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
@@ -143,7 +142,7 @@ def precision(date_path, precision_path):
 
 def commitment_fields():
     """{table column name: Field} for every column a commitment table exports, in the current language."""
-    completed = str(Status.COMPLETED)
+    shown = Commitment.shown_completion_date
     reported = ClaimKind.REPORTED_RESULT.value
     verification = {value: str(label) for value, label in Verification.choices}
     precisions = {value: str(label) for value, label in DatePrecision.choices}
@@ -175,11 +174,11 @@ def commitment_fields():
         "start_date_precision": precision("start_date", "start_date_precision"),
         "completion_date": Field(
             ("status", "completion_date"),
-            lambda status, date: date.isoformat() if date and status == completed else None,
+            lambda status, date: shown(status, date) and date.isoformat(),
         ),
         "completion_date_precision": Field(
             ("status", "completion_date", "completion_date_precision"),
-            lambda status, date, exact: precisions.get(exact) if date and status == completed else None,
+            lambda status, date, exact: precisions.get(exact) if shown(status, date) else None,
         ),
         "location": text("location"),
         "summary": translated("summary"),

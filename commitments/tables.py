@@ -54,17 +54,6 @@ class Table(tables.Table):
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
 
 
-class PrecisionColumn(tables.Column):
-    """How precise a date is, for the exports: empty where there is no date."""
-
-    def __init__(self, date_field, **kwargs):
-        self.date_field = date_field
-        super().__init__(visible=False, orderable=False, **kwargs)
-
-    def value(self, record, value):
-        return getattr(record, f"get_{self.accessor}_display")() if getattr(record, self.date_field) else ""
-
-
 class CommitmentTable(Table):
     """The public commitment table; its exports carry the quote and the full record."""
 
@@ -83,7 +72,7 @@ class CommitmentTable(Table):
     slug = tables.Column(visible=False)
     theme = tables.Column(visible=False, verbose_name=_("Theme"), accessor="theme__name")
     kind = tables.Column(visible=False, verbose_name=_("Kind"))
-    target_date_precision = PrecisionColumn("target_date", verbose_name=_("Target date precision"))
+    target_date_precision = tables.Column(visible=False, orderable=False, verbose_name=_("Target date precision"))
     verification = tables.Column(visible=False, verbose_name=_("Verification"))
     verdict_date = tables.DateColumn(visible=False, verbose_name=_("Judged on"), format="Y-m-d")
     verdict_reason = tables.Column(visible=False, verbose_name=_("Why"))
@@ -95,11 +84,13 @@ class CommitmentTable(Table):
         visible=False, verbose_name=_("Statements"), accessor="statement_count", orderable=False
     )
     start_date = tables.DateColumn(visible=False, verbose_name=_("Start date"), format="Y-m-d")
-    start_date_precision = PrecisionColumn("start_date", verbose_name=_("Start date precision"))
+    start_date_precision = tables.Column(visible=False, orderable=False, verbose_name=_("Start date precision"))
     completion_date = tables.DateColumn(
         accessor="completed_on", visible=False, verbose_name=_("Completion date"), format="Y-m-d", orderable=False
     )
-    completion_date_precision = PrecisionColumn("completed_on", verbose_name=_("Completion date precision"))
+    completion_date_precision = tables.Column(
+        visible=False, orderable=False, verbose_name=_("Completion date precision")
+    )
     location = tables.Column(visible=False, verbose_name=_("Location"))
     summary = tables.Column(visible=False, verbose_name=_("Summary"))
     quote = tables.Column(visible=False, verbose_name=_("Quote"))
@@ -129,14 +120,8 @@ class CommitmentTable(Table):
     def render_status(self, record):
         return badges.commitment_status(record)
 
-    def value_status(self, record):
-        return record.get_status_display()
-
     def render_progress(self, value):
         return badges.progress_bar(value)
-
-    def value_progress(self, value):
-        return "" if value is None else value
 
     def render_verdict(self, record):
         return badges.verdict_badge(record)
@@ -146,24 +131,6 @@ class CommitmentTable(Table):
 
     def render_checkability(self, value):
         return _("%(grade)s of 5") % {"grade": value}
-
-    def value_checkability(self, value):
-        return value
-
-    def value_claim_kind(self, record):
-        return record.get_claim_kind_display()
-
-    def value_verdict(self, record):
-        return record.get_verdict_display()
-
-    def value_evidence_strength(self, record):
-        return record.get_evidence_strength_display()
-
-    def value_verification(self, record):
-        return record.get_verification_display() if record.is_reported_result else ""
-
-    def value_target_date(self, value):
-        return value.isoformat() if value else ""
 
 
 class StaffCommitmentTable(CommitmentTable):
@@ -186,9 +153,6 @@ class StaffCommitmentTable(CommitmentTable):
             "last_update", "owner", "...",
         ]  # fmt: skip
 
-    def value_last_update(self, value):
-        return value.isoformat() if value else ""
-
 
 class QueueTable(StaffCommitmentTable):
     """The verification queue: when each promise was last checked, and a button to record a check."""
@@ -206,9 +170,6 @@ class QueueTable(StaffCommitmentTable):
     def __init__(self, *args, can_check=False, **kwargs):
         self.can_check = can_check
         super().__init__(*args, **kwargs)
-
-    def value_last_checked(self, value):
-        return value.isoformat() if value else ""
 
 
 class DraftTable(StaffCommitmentTable):

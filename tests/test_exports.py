@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commitments import exports
+from commitments.vocabulary import Status
 
 from .factories import CommitmentFactory, PillarFactory, SourceDocumentFactory
 from .helpers import body
@@ -106,3 +107,12 @@ def test_every_staff_list_of_commitments_exports(client, viewer, name, export_fo
     response = client.get(reverse(f"commitments:{name}"), {"_export": export_format})
     assert response.status_code == 200
     assert body(response)
+
+
+def test_a_completed_commitment_exports_its_completion_date(client):
+    (commitment,) = make(1, status=Status.COMPLETED)
+    commitment.refresh_from_db()
+    row = csv_rows(client.get(TABLE, {"_export": "csv"}))[0]
+    assert commitment.completed_on is not None
+    assert row["Completion date"] == commitment.completed_on.isoformat()
+    assert row["Completion date precision"] == commitment.get_completion_date_precision_display()

@@ -451,8 +451,12 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
 
     @property
     def completed_on(self):
+        return self.shown_completion_date(self.status, self.completion_date)
+
+    @staticmethod
+    def shown_completion_date(status, completion_date):
         """The completion date readers and exports see: only a completed commitment has one."""
-        return self.completion_date if self.status == Status.COMPLETED else None
+        return completion_date if status == Status.COMPLETED else None
 
     @property
     def status_meaning(self):

@@ -456,6 +456,7 @@ def seed_commitments(rng, sources, pillars, themes):
                 title=title,
                 slug=f"{slugify(title)[:60].rstrip('-')}-{number}",
                 pillar=pillar,
+                pillar_order=pillar.order,
                 theme=rng.choice(own_themes) if rng.random() < 0.8 else None,
                 party=pledge.party,
                 kind=pledge.kind,

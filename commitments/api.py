@@ -175,7 +175,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         )
         if self.action == "retrieve":
             return commitments.with_public_record()
-        return commitments.order_by("pillar__order", "title")
+        return commitments.order_by("pillar_order", "title", "pk")
 
     def get_serializer_class(self):
         return CommitmentDetailSerializer if self.action == "retrieve" else CommitmentSerializer

@@ -243,11 +243,12 @@ def csv_stream(export):
 
 def json_stream(export):
     headers = export.headers
-    separator = "["
+    yield "["  # at once: the reader sees the download start before the first rows are read
+    separator = ""
     for rows in batched(export.rows(), CHUNK):
         yield separator + ",".join(json.dumps(dict(zip(headers, row, strict=True)), ensure_ascii=False) for row in rows)
         separator = ","
-    yield "[]" if separator == "[" else "]"
+    yield "]"
 
 
 def xlsx_bytes(export):

@@ -19,8 +19,8 @@ import threading
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,8 @@ PARTS = (Statement, Milestone, Indicator, Measurement, ProgressUpdate, Check, Ve
 CITING = (ProgressUpdate, Measurement, Check, VerdictRecord)
 # In place of a version: the write comes from a file (an admin import, a catalogue), which carries none.
 FILE_ROW = object()
+# Rows a bulk write sends in one statement.
+WRITE_BATCH = 500
 SHARED = (SourceDocument, Pillar, Theme, EvidenceSource)
 
 
@@ -143,7 +145,7 @@ def set_published(commitments, published, *, user, expected_version=None):
         )
         for current in changing:
             current.published, current.version, current.updated = published, current.version + 1, now
-        Commitment.history.bulk_history_create(changing, update=True, default_user=user, batch_size=500)
+        Commitment.history.bulk_history_create(changing, update=True, default_user=user, batch_size=WRITE_BATCH)
         # A parent counts only the children the public can see once it is published itself.
         _settle_later({pk for current in changing for pk in (current.pk, current.parent_id)}, user)
         _touch_commitments(*(current.pk for current in changing))
@@ -261,6 +263,10 @@ def save_shared(obj, *, user, parts=(), deleted=(), quotes=None):
         if isinstance(obj, EvidenceSource):
             # Who published it decides the strength of every record that cites it.
             _settle_later(_citing(obj), user)
+        if isinstance(obj, Pillar):
+            # Its commitments keep its order for the tables' order (Commitment.pillar_order); one UPDATE, not a
+            # settling of every commitment of the pillar.
+            obj.commitments.exclude(pillar_order=obj.order).update(pillar_order=obj.order)
         cache.touch(cache.SITE, cache.COMMITMENTS)
     return obj
 
@@ -394,35 +400,73 @@ def _after_parts(owner_ids, user):
 
 def _settle(ids, user):
     """Apply the timeline and the progress rule to these commitments and then to each of their ancestors,
-    deepest first, after locking them all in order of id."""
+    deepest first (a parent's progress counts its children's), after locking them all in order of id. Each
+    level is read in one batch (`for_deriving`) and written in one: a thousand commitments cost a few dozen
+    queries."""
     parent_of = _with_ancestors({pk for pk in ids if pk})
-    locked = Commitment.objects.select_for_update().filter(pk__in=parent_of).order_by("pk")
+    list(Commitment.objects.select_for_update().filter(pk__in=parent_of).order_by("pk").values_list("pk"))
+    _state_first_of_new(parent_of.keys() & _pending.created, user)
 
-    def depth(commitment):
-        level, node = 0, commitment.parent_id
+    def depth(pk):
+        level, node = 0, parent_of[pk]
         while node is not None and level <= len(parent_of):
             level, node = level + 1, parent_of.get(node)
         return level
 
-    for commitment in sorted(locked, key=depth, reverse=True):
-        if commitment.pk in _pending.created and not commitment.statements.filter(source=commitment.source_id).exists():
-            _state_first(commitment, user)
-        changed = {name: value for name, value in commitment.derived_state().items()
-                   if getattr(commitment, name) != value}  # fmt: skip
-        if not changed:
-            continue
-        for name, value in changed.items():
-            setattr(commitment, name, value)
-        commitment.version += 1
-        _save(commitment, user, update_fields=[*changed, "version", "updated"])
-        if changed.keys() & {"verdict", "verdict_reason"} and commitment.verdict and not commitment.verdict_overridden:
-            _record_rule_verdict(commitment)
-        _touch_commitments(commitment.pk)
+    levels = {}
+    for pk in parent_of:
+        levels.setdefault(depth(pk), []).append(pk)
+    today = timezone.localdate()
+    for level in sorted(levels, reverse=True):
+        _derive(Commitment.objects.for_deriving().filter(pk__in=levels[level]), today, user)
 
 
-def _record_rule_verdict(commitment):
+def _derive(commitments, today, user):
+    """Bring these commitments' derived figures in line with their records; write those that moved, and
+    keep each verdict the rule reached in the public verdict history."""
+    moved = {}
+    for commitment in commitments:
+        state = commitment.derived_state(today)
+        changed = {name for name, value in state.items() if getattr(commitment, name) != value}
+        for name in changed:
+            setattr(commitment, name, state[name])
+        if changed:
+            moved[commitment] = changed
+    if not moved:
+        return
+    now = timezone.now()
+    for commitment in moved:
+        commitment.version, commitment.updated = commitment.version + 1, now
+    fields = sorted(set().union(*moved.values()))
+    _update_rows(list(moved), [*fields, "version", "updated"])
+    Commitment.history.bulk_history_create(moved, update=True, default_user=user, batch_size=WRITE_BATCH)
+    VerdictRecord.objects.bulk_create(
+        _rule_verdict(commitment)
+        for commitment, changed in moved.items()
+        if changed & {"verdict", "verdict_reason"} and commitment.verdict and not commitment.verdict_overridden
+    )
+    _touch_commitments(*(commitment.pk for commitment in moved))
+
+
+def _update_rows(rows, fields):
+    """Write these fields of these rows of one model: one UPDATE, executed for each row. Django's bulk_update
+    builds a CASE expression of every row for every field, seconds of Python for a thousand commitments."""
+    meta = type(rows[0])._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    values = [
+        [*(column.get_db_prep_save(getattr(row, column.attname), connection) for column in columns), row.pk]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
+def _rule_verdict(commitment):
     """The public verdict history keeps every verdict the rule reached, with its reason and date."""
-    VerdictRecord.objects.create(
+    return VerdictRecord(
         commitment=commitment,
         kind=VerdictKind.RULE,
         verdict=commitment.verdict,
@@ -431,12 +475,14 @@ def _record_rule_verdict(commitment):
     )
 
 
-def _state_first(commitment, user):
+def _state_first_of_new(ids, user):
     """A new commitment saved with a source and a quote but no statement from that source (a form, a factory)
     gets them as its first statement."""
-    statement = Statement.first_of(commitment)
-    statement.full_clean()
-    _save(statement, user)
+    stated = Statement.objects.filter(commitment=OuterRef("pk"), source=OuterRef("source"))
+    for commitment in Commitment.objects.filter(pk__in=ids).exclude(Exists(stated)):
+        statement = Statement.first_of(commitment)
+        statement.full_clean()
+        _save(statement, user)
 
 
 def _follow_commitment(commitment, current, user):

@@ -60,7 +60,7 @@ class CommitmentTable(Table):
     export_fields = staticmethod(commitment_fields)
 
     title = tables.Column(verbose_name=_("Commitment"), linkify=True)
-    pillar = tables.Column(verbose_name=_("Pillar"), order_by=("pillar__order", "title"))
+    pillar = tables.Column(verbose_name=_("Pillar"), order_by=("pillar_order", "title"))
     party = tables.Column(verbose_name=_("Party"))
     status = tables.Column(verbose_name=_("Status"), order_by=("status", "title"))
     progress = tables.Column(verbose_name=_("Progress"), empty_values=())

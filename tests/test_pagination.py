@@ -2,11 +2,12 @@
 exactly the rows that plain slicing of the sorted list gives, ties included."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from commitments.models import Commitment
+from commitments import services
+from commitments.models import Commitment, Pillar
 
 from .factories import CommitmentFactory, PillarFactory, SourceDocumentFactory
 
@@ -49,6 +50,42 @@ def test_the_last_page_costs_the_queries_of_the_first(client, rows):
     first, last = queries(1), queries(5)
     assert len(first) == len(last)
     assert "OFFSET" not in last[[i for i, sql in enumerate(last) if '"id" AS "pk"' in sql][0]]
+
+
+def ids_queries(client, **params):
+    with CaptureQueriesContext(connection) as context:
+        client.get(TABLE, {"per_page": 5, **params})
+    return [query["sql"] for query in context.captured_queries if '"id" AS "pk"' in query["sql"]]
+
+
+def plan(sql):
+    """The database's plan of a query, a line per step. PostgreSQL reads a table this small whole and sorts it:
+    it is asked to avoid scans and sorts wherever it can, as it would on a large one."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                cursor.execute(f"SET LOCAL {setting} = off")
+            cursor.execute(f"EXPLAIN {sql}")
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return [row[-1] for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("page", [1, 5])
+def test_the_default_order_is_read_from_an_index_not_sorted(client, rows, page):
+    [ids] = ids_queries(client, page=page)
+    steps = plan(ids)
+    assert not [step for step in steps if "TEMP B-TREE" in step or step.lstrip("-> ").startswith("Sort")], steps
+    assert [step for step in steps if "commitment_order_title_en" in step], steps
+
+
+def test_a_pillar_that_moves_takes_its_commitments_with_it(client, rows):
+    second = Pillar.objects.get(order=2)
+    assert page_slugs(client, page=1)[0] not in set(rows.filter(pillar=second).values_list("slug", flat=True))
+    second.order = 0
+    services.save_shared(second, user=None)
+    assert set(rows.filter(pillar=second).values_list("pillar_order", flat=True)) == {0}
+    assert set(page_slugs(client, page=1)) <= set(rows.filter(pillar=second).values_list("slug", flat=True))
 
 
 def test_the_source_list_pages(client, settings):

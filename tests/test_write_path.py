@@ -15,15 +15,22 @@ import pytest
 import tablib
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commitments import backup, resources, services
 from commitments.catalogue import import_catalogue, read_catalogue
-from commitments.models import Commitment, Indicator, Milestone, ProgressUpdate, SourceDocument
-from commitments.vocabulary import ProgressMethod, Status
+from commitments.models import Commitment, Indicator, Milestone, ProgressUpdate, SourceDocument, VerdictRecord
+from commitments.vocabulary import ProgressMethod, Status, Verdict
 
 from .conftest import CATALOGUE
-from .factories import CommitmentFactory, MilestoneFactory
+from .factories import (
+    CommitmentFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    MilestoneFactory,
+)
 from .helpers import change_form, inline_management, post_progress
 
 pytestmark = pytest.mark.django_db
@@ -285,6 +292,39 @@ def test_publishing_many_drafts_gives_each_a_history_entry_by_its_editor(editor)
         assert draft.published and draft.version > version
         latest = draft.history.order_by("-history_id").first()
         assert (latest.published, latest.history_user, latest.version) == (True, editor, draft.version)
+
+
+def drafts_with_records(count, parent):
+    """Drafts with everything a commitment derives its figures from: updates, milestones, a measured
+    indicator, an editor's verdict."""
+    drafts = []
+    for n in range(count):
+        draft = CommitmentFactory(published=False, parent=parent, status=Status.IN_PROGRESS, progress=n)
+        MilestoneFactory(commitment=draft)
+        MeasurementFactory(indicator=IndicatorFactory(commitment=draft))
+        verdict = VerdictRecord(
+            commitment=draft, verdict=Verdict.ON_TRACK, reason="Works began.", source_document=draft.source
+        )
+        services.save_part(verdict, user=None, expected_version=Commitment.objects.get(pk=draft.pk).version)
+        drafts.append(draft)
+    return drafts
+
+
+def test_publishing_reads_and_writes_in_batches_whatever_their_number():
+    parent = CommitmentFactory(progress_method=ProgressMethod.CHILDREN)
+    few, many = drafts_with_records(2, parent), drafts_with_records(8, parent)
+
+    def queries(drafts):
+        with CaptureQueriesContext(connection) as context:
+            assert services.set_published(drafts, True, user=None) == len(drafts)
+        return len(context.captured_queries)
+
+    assert queries(few) == queries(many)
+    for draft in [*few, *many]:
+        draft.refresh_from_db()
+        assert draft.evidence_sources and draft.last_checked  # its public updates count once it is published
+    parent.refresh_from_db()
+    assert parent.progress == round(sum([*range(2), *range(8)]) / 10)  # every child counts, each weighing 1
 
 
 def test_a_draft_source_stops_the_whole_publication():

@@ -158,6 +158,29 @@ class CommitmentQuerySet(models.QuerySet):
             statement_count=Coalesce(models.Subquery(counted.annotate(n=models.Count("pk")).values("n")), 0)
         )
 
+    def for_deriving(self):
+        """With everything `Commitment.derived_state` reads, in a fixed number of queries for any number of
+        commitments: a write that settles a thousand commitments reads them in a dozen queries, not in thousands."""
+        return self.select_related("pillar").prefetch_related(
+            models.Prefetch("updates", queryset=ProgressUpdate.objects.select_related("evidence")),
+            models.Prefetch(
+                "statements",
+                queryset=Statement.objects.in_order().select_related("source").defer("source__text", "source__summary"),
+            ),
+            "milestones",
+            models.Prefetch(
+                "children", queryset=Commitment.objects.only("parent_id", "weight", "progress", "published")
+            ),
+            models.Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related(
+                    models.Prefetch("measurements", queryset=Measurement.objects.select_related("evidence"))
+                ),
+            ),
+            "checks",
+            models.Prefetch("verdicts", queryset=VerdictRecord.objects.select_related("evidence")),
+        )
+
     def with_public_record(self):
         """Everything a public commitment page or API record shows, in a fixed number of queries."""
         return self.select_related("pillar", "theme", "source", "parent").prefetch_related(
@@ -189,6 +212,9 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         _("slug"), max_length=100, unique=True, help_text=_("The commitment's address on the site; never reused.")
     )
     pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("pillar"))
+    # Its pillar's order, kept on its row (`derived_state`; `services.save_shared` when a pillar moves), so that the
+    # tables' default order, by pillar and title, walks an index instead of sorting every row.
+    pillar_order = models.PositiveSmallIntegerField(_("order of its pillar"), default=0, editable=False)
     theme = models.ForeignKey(
         Theme,
         on_delete=models.PROTECT,
@@ -401,10 +427,18 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
     )
 
     class Meta:
-        ordering = ["pillar__order", "title"]
+        ordering = ["pillar_order", "title"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         indexes = [
+            # The tables' default order, in each language, read a page at a time from either end (`PageByIds`).
+            *(
+                models.Index(fields=["pillar_order", column, "id"], name=f"commitment_order_{column}")
+                for column in translation_columns("title")
+            ),
+            # The staff board's counts and lists of overdue and unchecked commitments read these alone, not the rows.
+            models.Index(fields=["target_date", "status"], name="commitment_overdue"),
+            models.Index(fields=["published", "claim_kind", "last_checked"], name="commitment_unchecked"),
             # `by_map_cell` reads only these, in their order: no pass over the wide rows and no sort. The map of one
             # pillar reads its own part of the second.
             map_cell_index(name="commitment_map_cells"),
@@ -534,6 +568,7 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         """{field: value} of everything that follows from the commitment's timeline, its statements, its
         evidence, its place and, for a promise, the verdict rule on `today`."""
         state = {**self.timeline_state(), **self.statement_state(), **self.evidence_state(), **self.place_state()}
+        state["pillar_order"] = self.pillar.order
         state.update(self.verdict_state(state, today or timezone.localdate()))
         return state
 
@@ -548,17 +583,31 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         its date to "last checked"."""
         from .evidence import EvidenceSource
 
-        cited = (
-            Q(pk__in=self.updates.public().values("evidence_id"))
-            | Q(pk__in=Measurement.objects.filter(indicator__commitment=self).values("evidence_id"))
-            | Q(pk__in=self.verdicts.exclude(kind=VerdictKind.RULE).values("evidence_id"))
-        )
-        return EvidenceSource.objects.filter(cited)
+        return EvidenceSource.objects.filter(pk__in={record.evidence_id for record in self.citing_records()})
+
+    def citing_records(self):
+        """The records whose evidence its public record cites, read from its relations (`for_deriving`)."""
+        return [
+            *self.public_updates_as_read(),
+            *(measurement for indicator in self.indicators.all() for measurement in indicator.measurements.all()),
+            *(verdict for verdict in self.verdicts.all() if verdict.kind != VerdictKind.RULE),
+        ]
+
+    def public_updates_as_read(self):
+        """Its updates the public may see (`ProgressUpdate.objects.public()`), newest first, from its relations."""
+        if not self.published:
+            return []
+        return [update for update in self.updates_as_read() if update.public]
+
+    def updates_as_read(self):
+        """All its updates, newest first (ProgressUpdate.Meta), from its relations."""
+        return list(self.updates.all())
 
     def evidence_state(self):
         """How many sources its record rests on, how many are independent of the government that made it,
         the weakest case in words, and the latest day anyone checked."""
-        sources = list(self.cited_evidence())
+        cited = {record.evidence_id: record.evidence for record in self.citing_records() if record.evidence_id}
+        sources = list(cited.values())
         independent = sum(source.independent_of(self.party) for source in sources)
         if not sources:
             strength = EvidenceStrength.NONE
@@ -570,20 +619,19 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
             strength = EvidenceStrength.UNCLASSIFIED
         else:
             strength = EvidenceStrength.OWN_WORD
-        checked = [
-            self.checks.aggregate(latest=models.Max("checked_on"))["latest"],
-            self.updates.public().aggregate(latest=models.Max("date"))["latest"],
-        ]
+        checked = [check.checked_on for check in self.checks.all()]
+        checked += [update.date for update in self.public_updates_as_read()]
         return {
             "evidence_sources": len(sources),
             "independent_sources": independent,
             "evidence_strength": strength,
-            "last_checked": max((day for day in checked if day), default=None),
+            "last_checked": max(checked, default=None),
         }
 
     def verdict_state(self, state, today):
         """The verdict an editor gave (until withdrawn), or the rule's; its date is the day it was reached."""
-        latest_editor = self.verdicts.exclude(kind=VerdictKind.RULE).order_by("-judged_on", "-created").first()
+        editors = [verdict for verdict in self.verdicts.all() if verdict.kind != VerdictKind.RULE]
+        latest_editor = max(editors, key=lambda verdict: (verdict.judged_on, verdict.created), default=None)
         if latest_editor is not None and latest_editor.kind == VerdictKind.OVERRIDE:
             verdict, reason, overridden, since = (
                 latest_editor.verdict,
@@ -609,7 +657,7 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
     def verdict_facts(self, state):
         from ..dates import PreciseDate
 
-        statements = list(self.statements.in_order().select_related("source"))
+        statements = list(self.statements.all())  # in date order, the first the origin (Statement.Meta)
         counted = [statement for statement in statements if statement.quantity is not None]
         promised = counted[-1] if counted else None
         deadline = state.get("target_date")
@@ -628,7 +676,7 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
             promised=promised.quantity if promised else None,
             measured=self.measured_quantity(promised.unit if promised else ""),
             unit=promised.unit if promised else "",
-            work_reported=bool(first_said) and self.updates.public().filter(date__gt=first_said).exists(),
+            work_reported=bool(first_said) and any(u.date > first_said for u in self.public_updates_as_read()),
         )
 
     def measured_quantity(self, unit):
@@ -642,7 +690,7 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         )
         if chosen is None:
             return None
-        latest = chosen.measurements.order_by("-as_of").first()
+        latest = max(chosen.measurements.all(), key=lambda measurement: measurement.as_of, default=None)
         return latest.value if latest else None
 
     def statement_state(self):
@@ -650,7 +698,7 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         statement's claim kind, the deadline of the latest statement that gives one, and how many of the five
         checkable elements any statement names, and the words the table's search looks in. Only those words
         for a commitment with no statement yet."""
-        statements = list(self.statements.in_order().select_related("source").defer("source__text"))
+        statements = list(self.statements.all())  # in date order, the first the origin (Statement.Meta)
         if not statements:
             return {"search_text": self.words_to_search([])}
         origin, latest = statements[0], statements[-1]
@@ -681,7 +729,7 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         rule's), and for a completed commitment the date it was completed unless an editor recorded a more precise one.
         Reopening a completed commitment clears its completion date; a date given before the update that
         completes it is kept for that update."""
-        updates = list(self.updates.order_by("-date", "-created").only("date", "status", "progress"))
+        updates = self.updates_as_read()
         latest = updates[0] if updates else None
         status = latest.status if latest else Status.ANNOUNCED
         if self.progress_method == ProgressMethod.MANUAL:
@@ -715,10 +763,7 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         Milestones: the share of milestones completed.
         """
         if self.progress_method == ProgressMethod.CHILDREN:
-            children = self.children.all()
-            if self.published:
-                children = children.published()
-            children = list(children)
+            children = [child for child in self.children.all() if child.published or not self.published]
             total_weight = sum(child.weight for child in children)
             if not total_weight:
                 return None

@@ -32,7 +32,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def get(port, url, cookie="", timeout=60):
+# Seconds a request may take, the admin baseline's included.
+BASELINE_TIMEOUT = 300
+
+
+def get(port, url, cookie="", timeout=BASELINE_TIMEOUT):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", url, headers={"Cookie": cookie} if cookie else {})
@@ -122,7 +126,10 @@ class Server:
 
     def __init__(self, name, env, workers, log_path, max_requests=None):
         self.name, self.port, self.workers = name, free_port(), workers
-        self.options = [] if max_requests is None else ["--max-requests", str(max_requests)]
+        # The admin changelist, the baseline, takes tens of seconds a request at 100,000 commitments under load:
+        # gunicorn.conf.py's 30 s would kill the worker serving it.
+        self.options = ["--timeout", str(BASELINE_TIMEOUT)]
+        self.options += [] if max_requests is None else ["--max-requests", str(max_requests)]
         self.env = {
             **env,
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",

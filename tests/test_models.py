@@ -4,13 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from commitments.models import Commitment, Measurement
+from commitments.models import Commitment, Measurement, ProgressUpdate
 from commitments.vocabulary import Measure, Status
 
 from .factories import (
     CommitmentFactory,
     IndicatorFactory,
     MeasurementFactory,
+    ProgressUpdateFactory,
     ThemeFactory,
 )
 from .helpers import unsaved_commitment
@@ -139,6 +140,16 @@ def test_published_queryset_hides_drafts():
     shown = CommitmentFactory(published=True)
     CommitmentFactory(published=False)
     assert list(Commitment.objects.published()) == [shown]
+
+
+def test_an_update_in_hand_is_public_by_the_rule_of_the_public_queryset():
+    for published in (True, False):
+        commitment = CommitmentFactory(published=published)
+        for public in (True, False):
+            ProgressUpdateFactory(commitment=commitment, public=public, status=Status.IN_PROGRESS)
+    shown = {update.pk for update in ProgressUpdate.objects.select_related("commitment") if update.shown_publicly}
+    assert shown == set(ProgressUpdate.objects.public().values_list("pk", flat=True))
+    assert 0 < len(shown) < ProgressUpdate.objects.count()  # some shown, some not
 
 
 def test_overdue_means_target_passed_and_not_finished():

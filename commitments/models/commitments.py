@@ -594,10 +594,8 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         ]
 
     def public_updates_as_read(self):
-        """Its updates the public may see (`ProgressUpdate.objects.public()`), newest first, from its relations."""
-        if not self.published:
-            return []
-        return [update for update in self.updates_as_read() if update.public]
+        """Its updates the public may see, newest first, from its relations."""
+        return [update for update in self.updates_as_read() if update.shown_publicly]
 
     def updates_as_read(self):
         """All its updates, newest first (ProgressUpdate.Meta), from its relations."""

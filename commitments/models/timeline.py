@@ -13,7 +13,8 @@ from .common import PERCENT_VALIDATORS, ListsValidChoices, translation_columns
 
 class ProgressUpdateQuerySet(models.QuerySet):
     def public(self):
-        """Updates the public may see: public ones on published commitments."""
+        """Updates the public may see: public ones on published commitments (`ProgressUpdate.shown_publicly`
+        says it of one update in hand)."""
         return self.filter(public=True, commitment__published=True)
 
     def visible_to(self, user):
@@ -87,6 +88,12 @@ class ProgressUpdate(ListsValidChoices, models.Model):
 
     def __str__(self):
         return f"{self.commitment.title}, {self.date}"
+
+    @property
+    def shown_publicly(self):
+        """Whether the public may see it: the rule of `ProgressUpdateQuerySet.public`, for an update loaded with
+        its commitment (as its commitment's `updates` are)."""
+        return self.public and self.commitment.published
 
     def earlier_updates(self):
         """The commitment's updates before this one on its timeline, latest first."""

@@ -43,6 +43,13 @@ def versions(scopes):
     return [found.get(scope, 0) for scope in scopes]
 
 
+def of_site_version(name, compute):
+    """`compute()`, worked out once for each version of the "site" scope: figures over every published
+    commitment stay exact, since every write that changes what the public sees moves that version."""
+    [version] = versions([SITE])
+    return cache.get_or_set(f"{name}:{SITE}:{version}", compute, PAGE_TIMEOUT)
+
+
 def bump(*scopes):
     """Move each scope's counter on by one, locking the counters in sorted order so that concurrent writers
     queue on them instead of deadlocking."""

@@ -9,8 +9,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import cache
 from .charts import stacked_status_chart, status_chart, verdict_chart
-from .models.commitments import NAMES_FIELDS
+from .models.commitments import NAMES_FIELDS, Commitment
 from .vocabulary import Checkable, ClaimKind, EvidenceStrength, Party, Verdict, Verification
 
 PROMISES = {"claim_kind": ClaimKind.promises()}
@@ -25,7 +26,8 @@ def commitments_url(**params):
 
 class Tally:
     """The published commitments counted once, in one grouped query, by every field the dashboard splits them
-    by; each figure on the dashboard is then a sum over these groups, not a query of its own."""
+    by; each figure on the dashboard is then a sum over these groups, not a query of its own. With them, the
+    statements the promises come from."""
 
     FIELDS = (
         "pillar", "party", "status", "claim_kind", "verdict", "verification", "evidence_strength",
@@ -36,6 +38,13 @@ class Tally:
         grouped = published.order_by().values_list(*self.FIELDS)
         counted = grouped.annotate(n=Count("pk"), due=Count("pk", filter=Q(target_date__lte=today)))
         self.groups = [(dict(zip(self.FIELDS, values, strict=True)), n, due) for *values, n, due in counted]
+        self.promise_statements = published.promises().statement_count()
+
+    @classmethod
+    def of_site(cls, today):
+        """The tally of what the public sees today. Counting every commitment takes a while at scale, so it is
+        kept until the next write that changes what the public sees moves the site's version."""
+        return cache.of_site_version(f"tally:{today.isoformat()}", lambda: cls(Commitment.objects.published(), today))
 
     def count(self, where=lambda group: True, *, due=False):
         return sum(due_n if due else n for group, n, due_n in self.groups if where(group))
@@ -63,10 +72,9 @@ def rests_on_own_word(group):
     return is_promise(group) and group["evidence_strength"] == EvidenceStrength.OWN_WORD
 
 
-def claim_counts(published, tally):
+def claim_counts(tally):
     """Promises and other claims counted apart, each number with the table that makes it. Items listed in one
     sentence share their statement, so promises are also counted by statement."""
-    promises = published.promises()
     promise_filter = {"claim_kind": ClaimKind.promises()}
     results = tally.by("verification", where=lambda group: group["claim_kind"] == ClaimKind.REPORTED_RESULT)
     naming = [
@@ -80,7 +88,7 @@ def claim_counts(published, tally):
 
     return {
         "promises": tally.count(is_promise),
-        "promise_statements": promises.statement_count(),
+        "promise_statements": tally.promise_statements,
         "promises_url": commitments_url(**promise_filter),
         "aspirations": tally.count(lambda group: group["claim_kind"] == ClaimKind.ASPIRATION),
         "aspirations_url": commitments_url(claim_kind=ClaimKind.ASPIRATION),

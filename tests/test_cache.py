@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commitments import services
@@ -208,3 +210,19 @@ def test_exports_stream_and_are_never_stored(client, catalogue):
     assert client.get(url).streaming
     Commitment.objects.filter(slug=KKH).update(title_en="Renamed without the services layer")
     assert b"Renamed without the services layer" in b"".join(client.get(url).streaming_content)
+
+
+def test_the_dashboard_counts_once_for_each_version_of_the_site(client, catalogue, editor, settings):
+    settings.PUBLIC_PAGE_CACHE = False  # the page itself is rendered every time
+
+    def dashboard():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(reverse("commitments:dashboard"))
+        tallied = [query for query in context.captured_queries if 'AS "due"' in query["sql"]]
+        return response.context["total"], len(tallied)
+
+    total, tallied = dashboard()
+    assert tallied == 1
+    assert dashboard() == (total, 0)  # the same version of the site: counted already
+    services.set_published([Commitment.objects.published().first()], False, user=editor)
+    assert dashboard() == (total - 1, 1)  # the write moved the version: counted again

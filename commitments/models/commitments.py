@@ -436,6 +436,11 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
                 models.Index(fields=["pillar_order", column, "id"], name=f"commitment_order_{column}")
                 for column in translation_columns("title")
             ),
+            # The staff board's columns: the first commitments of each status by title, in each language.
+            *(
+                models.Index(fields=["status", column, "id"], name=f"commitment_board_{column}")
+                for column in translation_columns("title")
+            ),
             # The staff board's counts and lists of overdue and unchecked commitments read these alone, not the rows.
             models.Index(fields=["target_date", "status"], name="commitment_overdue"),
             models.Index(fields=["published", "claim_kind", "last_checked"], name="commitment_unchecked"),

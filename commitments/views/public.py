@@ -33,7 +33,7 @@ class CommitmentTableMixin(SafeExportMixin, SingleTableMixin):
 
 def dashboard(request):
     published = Commitment.objects.published()
-    tally = scorecard.Tally(published, timezone.localdate())
+    tally = scorecard.Tally.of_site(timezone.localdate())
     key_indicators = (
         Indicator.objects.filter(key=True, commitment__published=True)
         .select_related("commitment")
@@ -44,7 +44,7 @@ def dashboard(request):
         "total": tally.count(),
         "sources": latest_sources(),
         "parties": [party for party in Party if parties[party.value]],
-        "claims": scorecard.claim_counts(published, tally),
+        "claims": scorecard.claim_counts(tally),
         "verdicts": scorecard.verdict_summary(tally),
         **scorecard.status_charts(tally, list(Pillar.objects.order_by("order"))),
         "target_bars": [TargetBar(i, next(iter(i.measurements.all()), None)) for i in key_indicators],

@@ -1,7 +1,7 @@
 """Pages anyone can read. Everything here starts from `published()` and `public()`."""
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
@@ -91,9 +91,12 @@ class PillarListView(ListView):
     template_name = "commitments/pillar_list.html"
 
     def get_queryset(self):
-        return Pillar.objects.annotate(
-            commitment_count=Count("commitments", filter=Q(commitments__published=True))
-        ).prefetch_related("themes")
+        # The dashboard's tally counts the published commitments of each pillar already.
+        counts = scorecard.Tally.of_site(timezone.localdate()).by("pillar")
+        pillars = list(Pillar.objects.prefetch_related("themes"))
+        for pillar in pillars:
+            pillar.commitment_count = counts[pillar.pk]
+        return pillars
 
 
 class PillarDetailView(CommitmentTableMixin, DetailView):

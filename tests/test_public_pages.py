@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from commitments import services
 from commitments.models import (
     Commitment,
     Indicator,
@@ -965,3 +966,18 @@ def test_commitment_feed_holds_only_that_commitments_public_updates(client, worl
 
 def test_commitment_feed_of_unknown_commitment_is_404(client, world):
     assert client.get(reverse("commitments:commitment_feed", args=["no-such-commitment"])).status_code == 404
+
+
+def test_the_pillar_list_counts_published_commitments_and_follows_a_publication(db, client, settings):
+    settings.PUBLIC_PAGE_CACHE = False
+    pillar = PillarFactory()
+    CommitmentFactory.create_batch(2, pillar=pillar)
+    draft = CommitmentFactory(pillar=pillar, published=False)
+
+    def count():
+        listed = client.get(reverse("commitments:pillar_list")).context["object_list"]
+        return next(shown.commitment_count for shown in listed if shown.pk == pillar.pk)
+
+    assert count() == 2
+    services.set_published([draft], True, user=None)
+    assert count() == 3

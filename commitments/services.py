@@ -67,14 +67,31 @@ def write(*, invalidate=True):
         # What this write has already done once, so that a file of many rows costs little more per row.
         _pending.settle, _pending.locked, _pending.bumped, _pending.touched = {}, set(), set(), set()
         _pending.created = set()  # commitments created in this write, which may need their first statement
+        _pending.history = {}  # {id: (commitment, user)} whose history entry is written at the end (`_record_later`)
         try:
             yield
             while _pending.settle:
                 touched, _pending.settle = _pending.settle, {}
                 for user in {id(user): user for user in touched.values()}.values():
                     _settle([pk for pk, by in touched.items() if by is user], user)
+            _record_history()
         finally:
             _pending.settle = None
+
+
+def _record_later(commitments, user):
+    """Mark commitments changed in bulk (published, settled) for one history entry each at the end of the write,
+    with their state then: a publication that also moves a commitment's derived figures is one entry, not two."""
+    for commitment in commitments:
+        _pending.history[commitment.pk] = (commitment, user)
+
+
+def _record_history():
+    by_user = {}
+    for commitment, user in _pending.history.values():
+        by_user.setdefault(id(user), (user, []))[1].append(commitment)
+    for user, commitments in by_user.values():
+        Commitment.history.bulk_history_create(commitments, update=True, default_user=user, batch_size=WRITE_BATCH)
 
 
 def _settle_later(ids, user):
@@ -145,7 +162,7 @@ def set_published(commitments, published, *, user, expected_version=None):
         )
         for current in changing:
             current.published, current.version, current.updated = published, current.version + 1, now
-        Commitment.history.bulk_history_create(changing, update=True, default_user=user, batch_size=WRITE_BATCH)
+        _record_later(changing, user)
         # A parent counts only the children the public can see once it is published itself.
         _settle_later({pk for current in changing for pk in (current.pk, current.parent_id)}, user)
         _touch_commitments(*(current.pk for current in changing))
@@ -439,7 +456,7 @@ def _derive(commitments, today, user):
         commitment.version, commitment.updated = commitment.version + 1, now
     fields = sorted(set().union(*moved.values()))
     _update_rows(list(moved), [*fields, "version", "updated"])
-    Commitment.history.bulk_history_create(moved, update=True, default_user=user, batch_size=WRITE_BATCH)
+    _record_later(moved, user)
     VerdictRecord.objects.bulk_create(
         _rule_verdict(commitment)
         for commitment, changed in moved.items()

@@ -1,11 +1,16 @@
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.base import render_value_in_context
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableQuerysetData
 from django_tables2.utils import A, signature
@@ -145,6 +150,28 @@ class Table(tables.Table):
             yield format_html("<tr {}>{}</tr>", row.attrs.as_html(), cells)
 
 
+class DateColumn(tables.DateColumn):
+    """django-tables2's DateColumn (its value, its format, the language's format names), rendered in Python
+    instead of through a template for each cell."""
+
+    def __init__(self, format=None, short=True, *args, **kwargs):
+        super().__init__(format, short, *args, **kwargs)
+        self.format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
+
+    def render(self, value):
+        return date_filter(timezone.template_localtime(value), self.format) or self.default
+
+
+class DateTimeColumn(tables.DateTimeColumn):
+    """django-tables2's DateTimeColumn, rendered in Python like `DateColumn`."""
+
+    def __init__(self, format=None, short=True, *args, **kwargs):
+        super().__init__(format, short, *args, **kwargs)
+        self.format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
+
+    render = DateColumn.render
+
+
 class CommitmentTable(Table):
     """The public commitment table; its exports carry the quote and the full record."""
 
@@ -165,18 +192,18 @@ class CommitmentTable(Table):
     kind = tables.Column(visible=False, verbose_name=_("Kind"))
     target_date_precision = tables.Column(visible=False, orderable=False, verbose_name=_("Target date precision"))
     verification = tables.Column(visible=False, verbose_name=_("Verification"))
-    verdict_date = tables.DateColumn(visible=False, verbose_name=_("Judged on"), format="Y-m-d")
+    verdict_date = DateColumn(visible=False, verbose_name=_("Judged on"), format="Y-m-d")
     verdict_reason = tables.Column(visible=False, verbose_name=_("Why"))
     evidence_strength = tables.Column(visible=False, verbose_name=_("Evidence"))
     evidence_sources = tables.Column(visible=False, verbose_name=_("Evidence sources"))
     independent_sources = tables.Column(visible=False, verbose_name=_("Independent sources"))
-    last_checked = tables.DateColumn(visible=False, verbose_name=_("Last checked"), format="Y-m-d")
+    last_checked = DateColumn(visible=False, verbose_name=_("Last checked"), format="Y-m-d")
     statement_count = tables.Column(
         visible=False, verbose_name=_("Statements"), accessor="statement_count", orderable=False
     )
-    start_date = tables.DateColumn(visible=False, verbose_name=_("Start date"), format="Y-m-d")
+    start_date = DateColumn(visible=False, verbose_name=_("Start date"), format="Y-m-d")
     start_date_precision = tables.Column(visible=False, orderable=False, verbose_name=_("Start date precision"))
-    completion_date = tables.DateColumn(
+    completion_date = DateColumn(
         accessor="completed_on", visible=False, verbose_name=_("Completion date"), format="Y-m-d", orderable=False
     )
     completion_date_precision = tables.Column(
@@ -232,7 +259,7 @@ class StaffCommitmentTable(CommitmentTable):
     )
     owner = tables.Column(verbose_name=_("Owner"), default="")
     published = tables.BooleanColumn(verbose_name=_("Published"))
-    last_update = tables.DateColumn(verbose_name=_("Last update"), short=False, default=_("never"))
+    last_update = DateColumn(verbose_name=_("Last update"), short=False, default=_("never"))
 
     class Meta(CommitmentTable.Meta):
         fields = [
@@ -248,10 +275,8 @@ class StaffCommitmentTable(CommitmentTable):
 class QueueTable(StaffCommitmentTable):
     """The verification queue: when each promise was last checked, and a button to record a check."""
 
-    last_checked = tables.DateColumn(verbose_name=_("Last checked"), short=False, default=_("never"))
-    check = tables.TemplateColumn(
-        template_name="includes/check_cell.html", verbose_name=_("Check"), orderable=False, exclude_from_export=True
-    )
+    last_checked = DateColumn(verbose_name=_("Last checked"), short=False, default=_("never"))
+    check = tables.Column(verbose_name=_("Check"), orderable=False, exclude_from_export=True, empty_values=())
 
     class Meta(StaffCommitmentTable.Meta):
         fields = ["title", "party", "verdict", "last_checked", "owner"]
@@ -262,15 +287,58 @@ class QueueTable(StaffCommitmentTable):
         self.can_check = can_check
         super().__init__(*args, **kwargs)
 
+    def render_check(self, record):
+        """A form to record "checked, nothing new", offering the source of the latest update again."""
+        if not self.can_check:
+            return ""
+        document = ""
+        if record.latest_source_document and not record.latest_source_url:
+            document = format_html(
+                '<input type="hidden" name="source_document" value="{}">', record.latest_source_document
+            )
+        return format_html(
+            '<form method="post" action="{}" class="inline-check">{}\n<input type="hidden" name="next" value="{}">\n'
+            '<label class="visually-hidden" for="check-source-{}">{}</label>\n'
+            '<input id="check-source-{}" type="url" name="source_url" value="{}" placeholder="https://" size="24">\n'
+            '{}\n<button type="submit">{}</button></form>',
+            reverse("commitments:staff_check", args=[record.slug]),
+            csrf_input(self.request),
+            self.request.get_full_path(),
+            record.pk,
+            gettext("Source checked"),
+            record.pk,
+            record.latest_source_url or "",
+            document,
+            gettext("Checked, nothing new"),
+        )
+
 
 class DraftTable(StaffCommitmentTable):
-    publish = tables.TemplateColumn(
-        template_name="includes/publish_cell.html", verbose_name=_("Publish"), orderable=False, exclude_from_export=True
-    )
+    publish = tables.Column(verbose_name=_("Publish"), orderable=False, exclude_from_export=True, empty_values=())
+
+    def render_publish(self, record):
+        """A button that publishes the draft, for those who may."""
+        if not self.request.user.has_perm("commitments.publish_commitment"):
+            return ""
+        return format_html(
+            '<form method="post" action="{}">{}<input type="hidden" name="published" value="1">'
+            '<input type="hidden" name="version" value="{}"><input type="hidden" name="next" value="{}">'
+            '<button type="submit">{}</button></form>',
+            reverse("commitments:staff_publish", args=[record.slug]),
+            csrf_input(self.request),
+            record.version,
+            self.request.get_full_path(),
+            gettext("Publish"),
+        )
+
+
+def csrf_input(request):
+    """What `{% csrf_token %}` writes into a form."""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
 
 
 class MilestoneTable(Table):
-    due_date = tables.DateColumn(verbose_name=_("Due"), short=False)
+    due_date = DateColumn(verbose_name=_("Due"), short=False)
     title = tables.Column(verbose_name=_("Milestone"))
     commitment = tables.Column(
         verbose_name=_("Commitment"),
@@ -295,7 +363,7 @@ class MilestoneTable(Table):
 class ChangeTable(Table):
     """Edits of commitments, from their history, with who made them."""
 
-    history_date = tables.DateTimeColumn(verbose_name=_("When"), short=False)
+    history_date = DateTimeColumn(verbose_name=_("When"), short=False)
     title = tables.Column(
         verbose_name=_("Commitment"), linkify=("commitments:staff_commitment", {"slug": tables.A("slug")})
     )
@@ -318,7 +386,7 @@ class ChangeTable(Table):
 
 
 class UpdateTable(Table):
-    date = tables.DateColumn(verbose_name=_("Date"), short=False)
+    date = DateColumn(verbose_name=_("Date"), short=False)
     commitment = tables.Column(
         verbose_name=_("Commitment"),
         linkify=("commitments:staff_commitment", {"slug": tables.A("commitment__slug")}),

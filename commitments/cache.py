@@ -19,6 +19,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
@@ -48,6 +49,16 @@ def of_site_version(name, compute):
     commitment stay exact, since every write that changes what the public sees moves that version."""
     [version] = versions([SITE])
     return cache.get_or_set(f"{name}:{SITE}:{version}", compute, PAGE_TIMEOUT)
+
+
+def of_site_query(name, queryset):
+    """The rows of a query over the site's content, kept like `of_site_version`, one entry for each query."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that nothing can match
+        return []
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    return of_site_version(f"{name}:{digest}", lambda: list(queryset))
 
 
 def bump(*scopes):

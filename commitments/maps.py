@@ -22,6 +22,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import cache as page_cache
 from .geometry import LINE, POINT, WORLD, Area, positions
 from .models.commitments import MAP_CELL_DEGREES
 from .scorecard import commitments_url
@@ -357,7 +358,7 @@ def table_of(area):
 def count_by_cell(matching, within=None):
     """The cells of the grid holding any of these commitments, the fullest first, and how many have no place; from
     one query. Beyond MAP_CELL_LIMIT cells, the grid is made coarser."""
-    rows = list(matching.by_map_cell())
+    rows = page_cache.of_site_query("map-cells", matching.by_map_cell())
     placed = [row for row in rows if row["column"] is not None]
     factor = coarseness(placed)
     members = defaultdict(list)

@@ -273,3 +273,18 @@ def test_an_area_holds_its_west_and_south_edges_not_its_east_and_north(db):
         CommitmentFactory(slug=slug, geometry=point(*place))
     found = CommitmentFilter({"area": "70,30,72,32"}, Commitment.objects.all()).qs
     assert set(found.values_list("slug", flat=True)) == {"on-west"}
+
+
+def test_the_counted_map_follows_a_write_with_the_page_cache_off(client, settings, few_marks, spread):
+    settings.PUBLIC_PAGE_CACHE = False
+    lahore = "74.25,31.5,75,32.25"
+
+    def count_in_lahore():
+        return {place["area"]: place["count"] for place in places_on(client.get(MAP_URL).content.decode()).places}[
+            lahore
+        ]
+
+    assert count_in_lahore() == 7
+    assert count_in_lahore() == 7  # the places counted once are kept for this version of the site
+    services.set_published([Commitment.objects.get(slug="lahore-draft")], True, user=None)
+    assert count_in_lahore() == 8

@@ -8,6 +8,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -68,6 +69,9 @@ class Cells:
         self.owner, self.choices = self.choices_of(self.accessor, model)
         arguments, catch_all = signature(bound_column.render)
         self.arguments = None if catch_all else arguments
+        # A column that renders the same whatever the record's attribute of its name holds (a form, a button)
+        # never reads it: for `check`, reading it would call `Model.check()`, the system checks.
+        self.reads_value = bool(self.column.empty_values or catch_all or "value" in arguments or bound_column.link)
         self.td = bound_column.attrs["td"].as_html()
 
     @staticmethod
@@ -109,7 +113,7 @@ class Cells:
         return self.bound_column.render(**{name: given[name] for name in self.arguments})
 
     def html(self, row):
-        value = self.value(row.record)
+        value = self.value(row.record) if self.reads_value else None
         if value in self.column.empty_values:
             cell = self.bound_column.default
         else:
@@ -140,6 +144,12 @@ class Table(tables.Table):
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
         per_page = min(max(per_page or DEFAULT_PER_PAGE, 1), MAX_PER_PAGE)
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+
+    @cached_property
+    def csrf_input(self):
+        """What `{% csrf_token %}` writes into each form in the table's rows: one token for the page, as a
+        template's context gives."""
+        return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(self.request))
 
     def rows_html(self):
         """The `<tr>` of each row of the page, as django-tables2's table.html would write it."""
@@ -302,7 +312,7 @@ class QueueTable(StaffCommitmentTable):
             '<input id="check-source-{}" type="url" name="source_url" value="{}" placeholder="https://" size="24">\n'
             '{}\n<button type="submit">{}</button></form>',
             reverse("commitments:staff_check", args=[record.slug]),
-            csrf_input(self.request),
+            self.csrf_input,
             self.request.get_full_path(),
             record.pk,
             gettext("Source checked"),
@@ -316,25 +326,24 @@ class QueueTable(StaffCommitmentTable):
 class DraftTable(StaffCommitmentTable):
     publish = tables.Column(verbose_name=_("Publish"), orderable=False, exclude_from_export=True, empty_values=())
 
+    @cached_property
+    def can_publish(self):
+        return self.request.user.has_perm("commitments.publish_commitment")
+
     def render_publish(self, record):
         """A button that publishes the draft, for those who may."""
-        if not self.request.user.has_perm("commitments.publish_commitment"):
+        if not self.can_publish:
             return ""
         return format_html(
             '<form method="post" action="{}">{}<input type="hidden" name="published" value="1">'
             '<input type="hidden" name="version" value="{}"><input type="hidden" name="next" value="{}">'
             '<button type="submit">{}</button></form>',
             reverse("commitments:staff_publish", args=[record.slug]),
-            csrf_input(self.request),
+            self.csrf_input,
             record.version,
             self.request.get_full_path(),
             gettext("Publish"),
         )
-
-
-def csrf_input(request):
-    """What `{% csrf_token %}` writes into a form."""
-    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
 
 
 class MilestoneTable(Table):

@@ -96,3 +96,14 @@ def test_the_source_list_pages(client, settings):
     second = client.get(reverse("commitments:source_list"), {"page": 2})
     assert len(second.context["object_list"]) == 3
     assert b'rel="prev"' in second.content
+
+
+def test_the_verification_queue_is_read_from_its_index_not_sorted(client, rows, editor):
+    client.force_login(editor)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse("commitments:staff_stale"), {"per_page": 5})
+    assert len(response.context["table"].page.object_list) == 5
+    [ids] = [query["sql"] for query in context.captured_queries if '"id" AS "pk"' in query["sql"]]
+    steps = plan(ids)
+    assert not [step for step in steps if "TEMP B-TREE" in step or step.lstrip("-> ").startswith("Sort")], steps
+    assert [step for step in steps if "commitment_queue_title_en" in step], steps

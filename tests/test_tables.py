@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from commitments.models import Commitment
 from commitments.vocabulary import Status
 
 from .factories import CommitmentFactory, MilestoneFactory, ProgressUpdateFactory
@@ -58,3 +59,15 @@ def test_every_table_page_reads_as_django_tables2_writes_it(client, staff_world,
 def test_an_empty_table_says_so(client, catalogue):
     response = client.get(reverse("commitments:commitment_list"), {"q": "no such words anywhere"})
     assert "No commitment matches these filters." in response.content.decode()
+
+
+def test_a_column_that_never_shows_its_value_never_reads_it(client, staff_world, monkeypatch):
+    """The queue's `check` column is a form: reading `record.check` would run `Model.check()`, the system checks,
+    once a row."""
+    calls = []
+    monkeypatch.setattr(Commitment, "check", classmethod(lambda cls, **kwargs: calls.append(cls) or []))
+    client.force_login(staff_world)
+    response = client.get(reverse("commitments:staff_stale"))
+    assert len(response.context["table"].page.object_list) > 0
+    assert "Checked, nothing new" in response.content.decode()
+    assert calls == []

@@ -10,6 +10,7 @@ import datetime
 import io
 import json
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from commitments.models import (
     Statement,
     VerdictRecord,
 )
+from commitments.views.public import KEY_NUMBERS
 from commitments.vocabulary import CommitmentKind, Party, Status
 
 from .factories import (
@@ -981,3 +983,15 @@ def test_the_pillar_list_counts_published_commitments_and_follows_a_publication(
     assert count() == 2
     services.set_published([draft], True, user=None)
     assert count() == 3
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_the_most_recently_measured_key_numbers_and_how_many_there_are(client):
+    indicators = [IndicatorFactory(key=True, name=f"Key number {n}") for n in range(KEY_NUMBERS + 2)]
+    for n, indicator in enumerate(indicators):
+        MeasurementFactory(indicator=indicator, as_of=datetime.date(2025, 1, 1) + datetime.timedelta(days=n))
+    IndicatorFactory(key=True, name="Key number of a draft", commitment=CommitmentFactory(published=False))
+    page = client.get(reverse("commitments:dashboard")).content.decode()
+    shown = re.findall(r'class="target-name"><a [^>]*>(Key number [^<]*)</a>', page)
+    assert shown == [f"Key number {n}" for n in reversed(range(2, KEY_NUMBERS + 2))]
+    assert f"The {KEY_NUMBERS} most recently measured of {KEY_NUMBERS + 2} key numbers" in page

@@ -1,7 +1,7 @@
 """Pages anyone can read. Everything here starts from `published()` and `public()`."""
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django_tables2 import SingleTableMixin
 
 from .. import scorecard
 from ..annotation import annotate
+from ..cache import of_site_version
 from ..charts import TargetBar
 from ..exports import SafeExportMixin
 from ..filters import CommitmentFilter
@@ -23,6 +24,7 @@ from ..vocabulary import ClaimKind, Party
 
 LATEST_UPDATES = 8
 LATEST_SOURCES = 5
+KEY_NUMBERS = 12  # target bars on the dashboard: a page to read at a glance, however many key numbers there are
 
 
 class CommitmentTableMixin(SafeExportMixin, SingleTableMixin):
@@ -34,11 +36,6 @@ class CommitmentTableMixin(SafeExportMixin, SingleTableMixin):
 def dashboard(request):
     published = Commitment.objects.published()
     tally = scorecard.Tally.of_site(timezone.localdate())
-    key_indicators = (
-        Indicator.objects.filter(key=True, commitment__published=True)
-        .select_related("commitment")
-        .prefetch_related(Prefetch("measurements", queryset=Measurement.objects.order_by("-as_of")))
-    )
     parties = tally.by("party")
     context = {
         "total": tally.count(),
@@ -47,7 +44,7 @@ def dashboard(request):
         "claims": scorecard.claim_counts(tally),
         "verdicts": scorecard.verdict_summary(tally),
         **scorecard.status_charts(tally, list(Pillar.objects.order_by("order"))),
-        "target_bars": [TargetBar(i, next(iter(i.measurements.all()), None)) for i in key_indicators],
+        "key_numbers": key_numbers(),
         "overdue": published.exclude(claim_kind=ClaimKind.REPORTED_RESULT)
         .overdue()
         .for_listing()
@@ -57,12 +54,31 @@ def dashboard(request):
     return render(request, "commitments/dashboard.html", context)
 
 
+def key_numbers():
+    """Target bars of the key indicators of published commitments, the most recently measured first, at most
+    KEY_NUMBERS of them; and how many there are in all."""
+    indicators = Indicator.objects.filter(key=True, commitment__published=True)
+    shown = (
+        indicators.annotate(measured=Max("measurements__as_of"))
+        .order_by(F("measured").desc(nulls_last=True), *Indicator._meta.ordering)
+        .select_related("commitment")
+        .prefetch_related(Prefetch("measurements", queryset=Measurement.objects.order_by("-as_of")))[:KEY_NUMBERS]
+    )
+    bars = [TargetBar(indicator, next(iter(indicator.measurements.all()), None)) for indicator in shown]
+    return {"bars": bars, "count": indicators.count()}
+
+
 def latest_sources():
-    """The newest public sources that state a published commitment, and how many there are in all."""
+    """The newest public sources that state a published commitment, and how many there are in all; worked out
+    once for each version of the site's content."""
+    return of_site_version("dashboard-sources", stating_sources)
+
+
+def stating_sources():
     stating = SourceDocument.objects.public().filter(
         Exists(Statement.objects.of_published().filter(source=OuterRef("pk")))
     )
-    return {"latest": stating.defer("text", "summary")[:LATEST_SOURCES], "count": stating.count()}
+    return {"latest": list(stating.defer("text", "summary")[:LATEST_SOURCES]), "count": stating.count()}
 
 
 class CommitmentListView(CommitmentTableMixin, FilterView):

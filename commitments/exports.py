@@ -2,7 +2,8 @@
 
 CSV and JSON are written a chunk of rows at a time, so an export of 100,000 commitments starts at once
 and holds only one chunk in memory. Each exported column reads plain values from the database (one
-`values_list` per chunk of rows) and turns them into a cell here; no template is rendered per cell.
+`values_list` query, read a chunk of rows at a time) and turns them into a cell here; no template is
+rendered per cell.
 XLSX is built whole in memory, so it stops at EXPORT_XLSX_MAX_ROWS with a message that says so.
 
 Spreadsheet safety for every export: a text cell that starts with = + - @ (or a tab or carriage return),
@@ -193,6 +194,14 @@ def commitment_fields():
 # --- Rows -----------------------------------------------------------------------------------------------------
 
 
+def in_total_order(queryset):
+    """The queryset's order, ties broken by id: read backwards, it gives the same rows in reverse."""
+    order = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    if not {"pk", "-pk", "id", "-id"} & {term for term in order if isinstance(term, str)}:
+        order.append("pk")
+    return queryset.order_by(*order)
+
+
 class Export:
     """The exported columns of a table and its rows: the table says which columns and in what order, and
     sorts and filters the rows; `fields` says how each cell is read."""
@@ -202,7 +211,7 @@ class Export:
         self.headers = [str(column.header) for column in columns]
         chosen = [fields[column.name] for column in columns]
         self.paths = list(dict.fromkeys(path for field in chosen for path in field.paths))
-        where = {path: index for index, path in enumerate(self.paths, start=1)}  # 0 is the id
+        where = {path: index for index, path in enumerate(self.paths)}
         self.readers = [field.reader([where[path] for path in field.paths]) for field in chosen]
         self.queryset = table.data.data
 
@@ -210,18 +219,12 @@ class Export:
         return self.queryset.count()
 
     def rows(self):
-        """Each row's cells, escaped. The ids come first, in the table's order, so the database sorts only
-        the sort keys; the columns are then read a chunk of ids at a time, as plain tuples (a plain QuerySet:
-        the columns are named language by language already)."""
+        """Each row's cells, escaped: one query in the table's order, read a chunk at a time as plain tuples (a
+        plain QuerySet: the columns are named language by language already)."""
         plain = QuerySet(self.queryset.model, query=self.queryset.query.chain())
-        ids = plain.values_list("pk", flat=True)
-        columns = plain.order_by()
         readers = self.readers
-        for chunk in batched(ids.iterator(chunk_size=CHUNK * 10), CHUNK):
-            found = {row[0]: row for row in columns.filter(pk__in=chunk).values_list("pk", *self.paths)}
-            for pk in chunk:
-                values = found[pk]
-                yield [read(values) for read in readers]
+        for values in in_total_order(plain).values_list(*self.paths).iterator(chunk_size=CHUNK):
+            yield [read(values) for read in readers]
 
 
 # --- Formats --------------------------------------------------------------------------------------------------

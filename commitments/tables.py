@@ -17,7 +17,7 @@ from django_tables2.data import TableQuerysetData
 from django_tables2.utils import A, signature
 
 from . import badges
-from .exports import commitment_fields
+from .exports import commitment_fields, in_total_order
 from .models import Commitment
 
 DEFAULT_PER_PAGE = 25
@@ -43,14 +43,6 @@ class PageByIds(TableQuerysetData):
             ids = list(ordered.values_list("pk", flat=True)[key])
         rows = self.data.order_by().in_bulk(ids)
         return [rows[pk] for pk in ids]
-
-
-def in_total_order(queryset):
-    """The queryset's order, ties broken by id: read backwards, it gives the same rows in reverse."""
-    order = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
-    if not {"pk", "-pk", "id", "-id"} & {term for term in order if isinstance(term, str)}:
-        order.append("pk")
-    return queryset.order_by(*order)
 
 
 class Cells:

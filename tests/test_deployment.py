@@ -75,6 +75,15 @@ def test_production_refuses_debug_with_a_public_host():
     assert "DEBUG is on with a public host" in result.stderr
 
 
+def test_postgresql_connections_run_without_jit():
+    """JIT compiling cost more than it saved on this app's queries (see tracker/settings.py)."""
+    env = production_env(DATABASE_URL=f"{PG}/test")
+    code = "from django.db import connection; c = connection.cursor(); c.execute('SHOW jit'); print(c.fetchone()[0])"
+    result = manage("shell", "--verbosity", "0", "--command", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "off"
+
+
 def test_proxy_https_header_is_honoured(client, db, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/", headers={"x-forwarded-proto": "https"}).status_code == 200

@@ -9,7 +9,11 @@ A cached page's key holds the versions of the scopes it shows; `PublicPageCacheM
 before the rest of the middleware runs. Every write goes through the services layer, which marks the
 scopes it touches (`touch`) and bumps each once at the end of its transaction, so the next request
 renders afresh; pages of other commitments stay cached. Staff and admin pages are
-never cached.
+never cached whole.
+
+Counts over many rows are kept for each version of "site" (`of_site_version`): the dashboard's tallies, and
+on staff pages too, the number of rows a table's filters select and the board's counts; the rows shown are
+read afresh. Every write to a commitment or a part of one moves that version, a draft's included.
 """
 
 import hashlib
@@ -21,7 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -51,14 +55,20 @@ def of_site_version(name, compute):
     return cache.get_or_set(f"{name}:{SITE}:{version}", compute, PAGE_TIMEOUT)
 
 
-def of_site_query(name, queryset):
-    """The rows of a query over the site's content, kept like `of_site_version`, one entry for each query."""
+def of_site_query(name, queryset, read=list):
+    """What `read` makes of a query over the site's content (its rows, by default), kept like
+    `of_site_version`, one entry for each query."""
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # a filter that nothing can match
-        return []
+        return read(queryset.none())
     digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    return of_site_version(f"{name}:{digest}", lambda: list(queryset))
+    return of_site_version(f"{name}:{digest}", lambda: read(queryset))
+
+
+def count_of_site(queryset):
+    """How many rows a query over the site's content selects, counted once for each version of "site"."""
+    return of_site_query("count", queryset, read=QuerySet.count)
 
 
 def bump(*scopes):

@@ -17,6 +17,7 @@ from django_tables2.data import TableQuerysetData
 from django_tables2.utils import A, signature
 
 from . import badges
+from .cache import count_of_site
 from .exports import commitment_fields, in_total_order
 from .models import Commitment
 
@@ -31,6 +32,13 @@ class PageByIds(TableQuerysetData):
     the page's rows alone. A page nearer the end than the start is read from the end, in the reverse order,
     so the last page costs what the first does; the middle pages cost the most.
     """
+
+    def __len__(self):
+        """How many rows the filters select, counted once for each version of the site's content rather than on
+        every page."""
+        if not hasattr(self, "_length"):
+            self._length = count_of_site(self.data)
+        return self._length
 
     def __getitem__(self, key):
         if not isinstance(key, slice):

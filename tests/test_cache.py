@@ -226,3 +226,28 @@ def test_the_dashboard_counts_once_for_each_version_of_the_site(client, catalogu
     assert dashboard() == (total, 0)  # the same version of the site: counted already
     services.set_published([Commitment.objects.published().first()], False, user=editor)
     assert dashboard() == (total - 1, 1)  # the write moved the version: counted again
+
+
+def test_staff_counts_are_kept_for_each_version_of_the_site_and_follow_every_write(client, catalogue, editor):
+    """The board's counts and a staff list's number of rows are counted once for each version of the site's
+    content; a write, a draft's included, moves the version, so they are never out of date."""
+    client.force_login(editor)
+
+    def board():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(reverse("commitments:staff_board"))
+        counting = [query["sql"] for query in context.captured_queries if "COUNT(" in query["sql"]]
+        return response.context["attention"]["drafts"], counting
+
+    def drafts_listed():
+        return client.get(reverse("commitments:staff_drafts")).context["table"].page.paginator.count
+
+    drafts, counting = board()
+    assert len(counting) > 1
+    assert drafts_listed() == drafts
+    again, counting = board()
+    assert again == drafts
+    assert len(counting) == 1 and '"owner_id"' in counting[0]  # "assigned to me" alone is counted each time
+    services.set_published([Commitment.objects.published().first()], False, user=editor)
+    assert board()[0] == drafts + 1
+    assert drafts_listed() == drafts + 1

@@ -41,8 +41,15 @@ class Milestone(ListsValidChoices, PreciseDatesMixin, models.Model):
         ordering = ["commitment", "order", "due_date"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        # The pending milestones due by a day (`due_before`): one range of this index.
-        indexes = [models.Index(fields=["completed_date", "due_date"], name="milestone_pending_by_due_date")]
+        # The pending milestones due by a day (`due_before`): one range of this index of the pending ones alone,
+        # in the staff list's order (due date, then id), so that a page of it is read without sorting them all.
+        indexes = [
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(completed_date__isnull=True),
+                name="milestone_pending_by_due_date",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["commitment", "title"],

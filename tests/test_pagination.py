@@ -109,3 +109,17 @@ def test_the_verification_queue_is_read_from_its_index_not_sorted(client, rows, 
     steps = plan(ids)
     assert not [step for step in steps if "TEMP B-TREE" in step or step.lstrip("-> ").startswith("Sort")], steps
     assert [step for step in steps if "commitment_queue_title_en" in step], steps
+
+
+@pytest.mark.parametrize("name", ["pillar", "theme", "owner"])
+def test_a_filter_reads_its_list_of_choices_once(rows, name):
+    """Pillars, themes and staff are read in one plain query for the form, however often it lists them
+    (Django would open a server-side cursor each time on PostgreSQL)."""
+    from commitments.filters import StaffCommitmentFilter
+
+    field = StaffCommitmentFilter({}, queryset=Commitment.objects.all()).form.fields[name]
+    with CaptureQueriesContext(connection) as context:
+        first, again = list(field.choices), list(field.choices)
+    assert first == again and len(first) > 0
+    assert len(context.captured_queries) == 1
+    assert not [query for query in context.captured_queries if "CURSOR" in query["sql"]]

@@ -4,6 +4,8 @@ included templates, because a table draws them once per row and an include costs
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from .vocabulary import Status, Verdict, Verification, label_of
+
 
 def status_badge(status, label, meaning=""):
     return format_html('<span class="status status-{}" title="{}">{}</span>', status, meaning, label)
@@ -29,9 +31,9 @@ def commitment_status(commitment):
             '<span class="verification verification-{}" title="{}">{}</span>',
             commitment.verification,
             commitment.verification_meaning,
-            commitment.get_verification_display(),
+            label_of(Verification, commitment.verification),
         )
-    return status_badge(commitment.status, commitment.get_status_display(), commitment.status_meaning)
+    return status_badge(commitment.status, label_of(Status, commitment.status), commitment.status_meaning)
 
 
 def verdict_badge(commitment):
@@ -41,5 +43,5 @@ def verdict_badge(commitment):
         '<span class="verdict verdict-{}" title="{}">{}</span>',
         commitment.verdict,
         commitment.verdict_meaning,
-        commitment.get_verdict_display(),
+        label_of(Verdict, commitment.verdict),
     )

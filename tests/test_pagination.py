@@ -65,7 +65,7 @@ def plan(sql):
     it is asked to avoid scans and sorts wherever it can, as it would on a large one."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_incremental_sort"):
                 cursor.execute(f"SET LOCAL {setting} = off")
             cursor.execute(f"EXPLAIN {sql}")
             return [row[0] for row in cursor.fetchall()]

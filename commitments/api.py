@@ -1,11 +1,14 @@
 """The read-only JSON API: published commitments, with the filters of the public table."""
 
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from .cache import count_of_site
 from .filters import CommitmentFilter
 from .models import Commitment, Indicator, Measurement, Milestone, ProgressUpdate, Statement, VerdictRecord
 
@@ -131,7 +134,16 @@ class CommitmentDetailSerializer(CommitmentSerializer):
         ]  # fmt: skip
 
 
+class SiteCountPaginator(Paginator):
+    """Counts the rows once for each version of the site's content (`cache.count_of_site`), not on every page."""
+
+    @cached_property
+    def count(self):
+        return count_of_site(self.object_list)
+
+
 class Pagination(PageNumberPagination):
+    django_paginator_class = SiteCountPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

@@ -251,3 +251,23 @@ def test_staff_counts_are_kept_for_each_version_of_the_site_and_follow_every_wri
     services.set_published([Commitment.objects.published().first()], False, user=editor)
     assert board()[0] == drafts + 1
     assert drafts_listed() == drafts + 1
+
+
+def test_the_api_counts_its_rows_once_for_each_version_of_the_site(client, catalogue, editor, settings):
+    """The API's `count` is read like the tables' pager: once for each version of the site's content, and
+    afresh after any write that changes what the public sees."""
+    settings.PUBLIC_PAGE_CACHE = False  # the page itself is rendered every time
+
+    def listed():
+        with CaptureQueriesContext(connection) as context:
+            body = client.get("/api/commitments/?page_size=5").json()
+        counting = [query["sql"] for query in context.captured_queries if query["sql"].startswith("SELECT COUNT(")]
+        return body["count"], counting
+
+    published = Commitment.objects.published().count()
+    count, counting = listed()
+    assert count == published and len(counting) == 1
+    assert listed() == (published, [])
+    services.set_published([Commitment.objects.published().first()], False, user=editor)
+    count, counting = listed()
+    assert count == published - 1 and len(counting) == 1

@@ -14,6 +14,9 @@ never cached whole.
 Counts over many rows are kept for each version of "site" (`of_site_version`): the dashboard's tallies, and
 on staff pages too, the number of rows a table's filters select and the board's counts; the rows shown are
 read afresh. Every write to a commitment or a part of one moves that version, a draft's included.
+
+A fragment that every list page repeats, the filters' fields, is kept under a digest of all it shows
+(`rendered_once`), so it is exact without being cleared.
 """
 
 import hashlib
@@ -69,6 +72,13 @@ def of_site_query(name, queryset, read=list):
 def count_of_site(queryset):
     """How many rows a query over the site's content selects, counted once for each version of "site"."""
     return of_site_query("count", queryset, read=QuerySet.count)
+
+
+def rendered_once(name, inputs, render):
+    """`render()`, kept under a digest of `inputs`, everything the fragment it renders depends on: with all of
+    them in the key it is never out of date, so no write needs to clear it."""
+    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()
+    return cache.get_or_set(f"{name}:{digest}", render, PAGE_TIMEOUT)
 
 
 def bump(*scopes):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from commitments import services
 from commitments.backup import backed_up_models
 from commitments.catalogue import import_catalogue, read_catalogue
-from commitments.models import Commitment
+from commitments.models import Commitment, Pillar
 
 from .conftest import CATALOGUE
 from .helpers import change_form
@@ -271,3 +271,34 @@ def test_the_api_counts_its_rows_once_for_each_version_of_the_site(client, catal
     services.set_published([Commitment.objects.published().first()], False, user=editor)
     count, counting = listed()
     assert count == published - 1 and len(counting) == 1
+
+
+def test_the_filters_fields_are_rendered_once_for_the_same_values_language_and_choices(
+    client, catalogue, editor, settings
+):
+    """Every list page shows the filters; their fields are rendered once for each set of values, language and
+    lists of choices, and afresh when any of them changes: a renamed pillar shows at once."""
+    settings.PUBLIC_PAGE_CACHE = False
+    fields = "includes/filter_fields.html"
+
+    def shown(url):
+        response = client.get(url)
+        return fields in [template.name for template in response.templates], response.content.decode()
+
+    listed = reverse("commitments:commitment_list")
+    assert shown(listed)[0]
+    rendered, html = shown(listed)
+    assert not rendered and 'name="pillar"' in html
+
+    pillar = Pillar.objects.order_by("order").first()
+    pillar.name = "Renamed pillar"
+    services.save_shared(pillar, user=editor)
+    rendered, html = shown(listed)
+    assert rendered and "Renamed pillar" in html
+
+    rendered, html = shown(f"{listed}?status=in_progress")
+    assert rendered and '<option value="in_progress" selected>' in html
+    rendered, html = shown(f"{listed}?pillar=no-such-pillar")
+    assert rendered and 'id="id_pillar-error"' in html
+    assert not shown(f"{listed}?pillar=no-such-pillar")[0]
+    assert shown(f"/ur{listed}")[0]

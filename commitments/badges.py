@@ -1,10 +1,14 @@
 """The small marks every list repeats: a status badge, a progress bar, a verdict. Written in Python, not
-included templates, because a table draws them once per row and an include costs a template render each."""
+included templates, because a table draws them once per row and an include costs a template render each;
+those of the tables are worked out once for each value and language."""
+
+from functools import lru_cache
 
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .vocabulary import Status, Verdict, Verification, label_of
+from .vocabulary import Status, Verdict, Verification
 
 
 def status_badge(status, label, meaning=""):
@@ -12,6 +16,12 @@ def status_badge(status, label, meaning=""):
 
 
 def progress_bar(value):
+    return _progress_bar_in(value, get_language())
+
+
+@lru_cache(maxsize=512)
+def _progress_bar_in(value, language):
+    """(`language`, the active one, is the key of the words it writes.)"""
     if value is None:
         return format_html('<span class="progress-unknown">{}</span>', _("not known"))
     return format_html(
@@ -27,21 +37,21 @@ def progress_bar(value):
 def commitment_status(commitment):
     """A reported result shows how far it is verified; any other claim its status."""
     if commitment.is_reported_result:
-        return format_html(
-            '<span class="verification verification-{}" title="{}">{}</span>',
-            commitment.verification,
-            commitment.verification_meaning,
-            label_of(Verification, commitment.verification),
-        )
-    return status_badge(commitment.status, label_of(Status, commitment.status), commitment.status_meaning)
+        return _mark("verification", Verification, commitment.verification)
+    return _mark("status", Status, commitment.status)
 
 
 def verdict_badge(commitment):
-    if not commitment.verdict:
-        return ""
-    return format_html(
-        '<span class="verdict verdict-{}" title="{}">{}</span>',
-        commitment.verdict,
-        commitment.verdict_meaning,
-        label_of(Verdict, commitment.verdict),
-    )
+    return _mark("verdict", Verdict, commitment.verdict) if commitment.verdict else ""
+
+
+def _mark(kind, vocabulary, value):
+    """The badge of a value of a vocabulary: its label, and its meaning when pointed at."""
+    return _mark_in(kind, vocabulary, value, get_language())
+
+
+@lru_cache(maxsize=512)
+def _mark_in(kind, vocabulary, value, language):
+    """(`language`, the active one, is the key of the label and meaning it reads.)"""
+    member = vocabulary(value)
+    return format_html('<span class="{} {}-{}" title="{}">{}</span>', kind, kind, value, member.meaning, member.label)

@@ -9,13 +9,26 @@ source gave it.
 import calendar
 import datetime
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import models
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
 
 from .vocabulary import DatePrecision
+
+
+def formatted(day, format_name):
+    """`date_format(day, format_name)`, for a date (not a datetime), worked out once for each day, format and
+    language: a table writes a date or two a row, and Django reads the format afresh each time."""
+    return _formatted_in(day, format_name, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_in(day, format_name, language):
+    """(`language`, the active one, is the key of the month names and formats it reads.)"""
+    return date_format(day, format_name)
 
 
 def latest_day(day, precision):
@@ -45,7 +58,7 @@ class PreciseDate:
         """The date as its source gives it: "21 Feb 2025", "March 2025", "Q3 2025", "2025"..."""
         precision, day = self.precision, self.day
         if precision == DatePrecision.MONTH:
-            return date_format(day, "YEAR_MONTH_FORMAT")
+            return formatted(day, "YEAR_MONTH_FORMAT")
         if precision == DatePrecision.QUARTER:
             return _("Q%(quarter)s %(year)s") % {"quarter": (day.month - 1) // 3 + 1, "year": day.year}
         if precision == DatePrecision.HALF:
@@ -55,8 +68,8 @@ class PreciseDate:
         if precision == DatePrecision.YEAR:
             return pgettext("a year on its own", "%(year)s") % {"year": day.year}
         if precision == DatePrecision.ON_OR_BEFORE:
-            return _("on or before %(date)s") % {"date": date_format(day, "DATE_FORMAT")}
-        return date_format(day, "DATE_FORMAT")
+            return _("on or before %(date)s") % {"date": formatted(day, "DATE_FORMAT")}
+        return formatted(day, "DATE_FORMAT")
 
     def deadline(self):
         """A target as a promise states it: "by end of 2025", "on or before 21 Feb 2025", "21 Feb 2025"."""

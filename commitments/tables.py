@@ -1,3 +1,6 @@
+import datetime
+from operator import attrgetter
+
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.paginator import Paginator
@@ -5,7 +8,6 @@ from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
@@ -18,7 +20,9 @@ from django_tables2.utils import A, signature
 
 from . import badges
 from .cache import count_of_site
+from .dates import formatted
 from .exports import commitment_fields, in_total_order
+from .links import slug_url
 from .models import Commitment
 
 DEFAULT_PER_PAGE = 25
@@ -72,7 +76,7 @@ class Cells:
         # A column that renders the same whatever the record's attribute of its name holds (a form, a button)
         # never reads it: for `check`, reading it would call `Model.check()`, the system checks.
         self.reads_value = bool(self.column.empty_values or catch_all or "value" in arguments or bound_column.link)
-        self.td = bound_column.attrs["td"].as_html()
+        self.td_open = format_html("<td {}>", bound_column.attrs["td"].as_html())
 
     @staticmethod
     def choices_of(accessor, model):
@@ -128,7 +132,7 @@ class Cells:
             cell = self.render(given)
             if self.bound_column.link:
                 cell = self.bound_column.link(cell, **given)
-        return format_html("<td {}>{}</td>", self.td, render_value_in_context(cell, self.CONTEXT))
+        return f"{self.td_open}{render_value_in_context(cell, self.CONTEXT)}</td>"  # escaped, as `{{ cell }}` is
 
 
 class Table(tables.Table):
@@ -144,6 +148,11 @@ class Table(tables.Table):
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
         per_page = min(max(per_page or DEFAULT_PER_PAGE, 1), MAX_PER_PAGE)
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+
+    @cached_property
+    def here(self):
+        """The page's path and query, where a form in a row sends the reader back to."""
+        return self.request.get_full_path()
 
     @cached_property
     def csrf_input(self):
@@ -169,7 +178,9 @@ class DateColumn(tables.DateColumn):
         self.format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
 
     def render(self, value):
-        return date_filter(timezone.template_localtime(value), self.format) or self.default
+        if isinstance(value, datetime.datetime):
+            return date_filter(timezone.template_localtime(value), self.format) or self.default
+        return formatted(value, self.format) or self.default
 
 
 class DateTimeColumn(tables.DateTimeColumn):
@@ -182,12 +193,27 @@ class DateTimeColumn(tables.DateTimeColumn):
     render = DateColumn.render
 
 
+class SlugLinkColumn(tables.Column):
+    """A cell that links to the page of a slug (`links.slug_url`), the row's own by default. django-tables2's
+    `linkify` reverses the URL and works out the link's attributes again on each row."""
+
+    def __init__(self, viewname, slug="slug", **kwargs):
+        super().__init__(**kwargs)
+        self.viewname, self.slug_of = viewname, attrgetter(slug.replace("__", "."))
+
+    def render(self, record, value):
+        return format_html('<a href="{}">{}</a>', slug_url(self.viewname, self.slug_of(record)), value)
+
+    def value(self, value):
+        return value  # exports take the text, not the link
+
+
 class CommitmentTable(Table):
     """The public commitment table; its exports carry the quote and the full record."""
 
     export_fields = staticmethod(commitment_fields)
 
-    title = tables.Column(verbose_name=_("Commitment"), linkify=True)
+    title = SlugLinkColumn("commitments:commitment_detail", verbose_name=_("Commitment"))
     pillar = tables.Column(verbose_name=_("Pillar"), order_by=("pillar_order", "title"))
     party = tables.Column(verbose_name=_("Party"))
     status = tables.Column(verbose_name=_("Status"), order_by=("status", "title"))
@@ -264,9 +290,7 @@ class CommitmentTable(Table):
 class StaffCommitmentTable(CommitmentTable):
     """The staff view of the table: drafts, owners and the date of the last update."""
 
-    title = tables.Column(
-        verbose_name=_("Commitment"), linkify=("commitments:staff_commitment", {"slug": tables.A("slug")})
-    )
+    title = SlugLinkColumn("commitments:staff_commitment", verbose_name=_("Commitment"))
     owner = tables.Column(verbose_name=_("Owner"), default="")
     published = tables.BooleanColumn(verbose_name=_("Published"))
     last_update = DateColumn(verbose_name=_("Last update"), short=False, default=_("never"))
@@ -311,9 +335,9 @@ class QueueTable(StaffCommitmentTable):
             '<label class="visually-hidden" for="check-source-{}">{}</label>\n'
             '<input id="check-source-{}" type="url" name="source_url" value="{}" placeholder="https://" size="24">\n'
             '{}\n<button type="submit">{}</button></form>',
-            reverse("commitments:staff_check", args=[record.slug]),
+            slug_url("commitments:staff_check", record.slug),
             self.csrf_input,
-            self.request.get_full_path(),
+            self.here,
             record.pk,
             gettext("Source checked"),
             record.pk,
@@ -338,10 +362,10 @@ class DraftTable(StaffCommitmentTable):
             '<form method="post" action="{}">{}<input type="hidden" name="published" value="1">'
             '<input type="hidden" name="version" value="{}"><input type="hidden" name="next" value="{}">'
             '<button type="submit">{}</button></form>',
-            reverse("commitments:staff_publish", args=[record.slug]),
+            slug_url("commitments:staff_publish", record.slug),
             self.csrf_input,
             record.version,
-            self.request.get_full_path(),
+            self.here,
             gettext("Publish"),
         )
 
@@ -349,9 +373,10 @@ class DraftTable(StaffCommitmentTable):
 class MilestoneTable(Table):
     due_date = DateColumn(verbose_name=_("Due"), short=False)
     title = tables.Column(verbose_name=_("Milestone"))
-    commitment = tables.Column(
+    commitment = SlugLinkColumn(
+        "commitments:staff_commitment",
+        slug="commitment__slug",
         verbose_name=_("Commitment"),
-        linkify=("commitments:staff_commitment", {"slug": tables.A("commitment__slug")}),
         order_by=("commitment__title",),
     )
     state = tables.Column(verbose_name=_("State"), empty_values=(), orderable=False)
@@ -373,9 +398,7 @@ class ChangeTable(Table):
     """Edits of commitments, from their history, with who made them."""
 
     history_date = DateTimeColumn(verbose_name=_("When"), short=False)
-    title = tables.Column(
-        verbose_name=_("Commitment"), linkify=("commitments:staff_commitment", {"slug": tables.A("slug")})
-    )
+    title = SlugLinkColumn("commitments:staff_commitment", verbose_name=_("Commitment"))
     history_type = tables.Column(verbose_name=_("Change"))
     status = tables.Column(verbose_name=_("Status after"))
     progress = tables.Column(verbose_name=_("Progress after"), default="")
@@ -396,9 +419,10 @@ class ChangeTable(Table):
 
 class UpdateTable(Table):
     date = DateColumn(verbose_name=_("Date"), short=False)
-    commitment = tables.Column(
+    commitment = SlugLinkColumn(
+        "commitments:staff_commitment",
+        slug="commitment__slug",
         verbose_name=_("Commitment"),
-        linkify=("commitments:staff_commitment", {"slug": tables.A("commitment__slug")}),
         order_by=("commitment__title",),
     )
     text = tables.Column(verbose_name=_("Update"))

@@ -9,16 +9,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-def label_of(vocabulary, value):
-    """The label of a value, as a field's `get_FOO_display` gives it (the value itself when it has none).
-    Django's method builds the field's choices anew and hashes every label on each call; the lists call this
-    for every row."""
-    try:
-        return str(vocabulary(value).label)
-    except ValueError:
-        return value
-
-
 class Status(models.TextChoices):
     ANNOUNCED = "announced", _("Announced")
     PLANNED = "planned", _("Planned")

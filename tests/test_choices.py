@@ -4,12 +4,10 @@ import copy
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from commitments import resources, services
 from commitments.catalogue import CatalogueError, import_catalogue, read_catalogue
 from commitments.models import Commitment
-from commitments.vocabulary import Status, Verdict, Verification, label_of
 
 from .conftest import CATALOGUE
 from .factories import CommitmentFactory
@@ -90,12 +88,3 @@ def test_the_staff_progress_form_lists_the_valid_statuses(client, editor):
     response = client.post(reverse("commitments:staff_record_progress", args=[commitment.slug]), data)
     assert response.status_code == 400
     assert "“done” is not one of the allowed values: announced, planned" in response.content.decode()
-
-
-@pytest.mark.parametrize("language", ["en", "ur", "zh-hans"])
-def test_a_label_reads_as_the_fields_display_gives_it(language):
-    with translation.override(language):
-        for vocabulary, field in ((Status, "status"), (Verdict, "verdict"), (Verification, "verification")):
-            for value in [*vocabulary.values, "", "not-a-value"]:
-                commitment = Commitment(**{field: value})
-                assert label_of(vocabulary, value) == getattr(commitment, f"get_{field}_display")()

@@ -6,9 +6,12 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
+from commitments import badges
 from commitments.models import Commitment
-from commitments.vocabulary import Status
+from commitments.vocabulary import ClaimKind, Status, Verdict, Verification
 
 from .factories import CommitmentFactory, MilestoneFactory, ProgressUpdateFactory
 
@@ -71,3 +74,33 @@ def test_a_column_that_never_shows_its_value_never_reads_it(client, staff_world,
     assert len(response.context["table"].page.object_list) > 0
     assert "Checked, nothing new" in response.content.decode()
     assert calls == []
+
+
+@pytest.mark.parametrize("language", ["en", "ur", "zh-hans"])
+def test_a_badge_shows_the_label_and_meaning_of_the_language_it_is_drawn_in(language):
+    """Badges are worked out once for each value and language: each shows what the field's display and the
+    value's meaning give in the language active when it is drawn, whichever was drawn first."""
+    cases = [
+        (Status, "status", ClaimKind.PLEDGE, badges.commitment_status),
+        (Verification, "verification", ClaimKind.REPORTED_RESULT, badges.commitment_status),
+        (Verdict, "verdict", ClaimKind.PLEDGE, badges.verdict_badge),
+    ]
+    for vocabulary, field, claim_kind, badge in cases:
+        for value in vocabulary.values:
+            commitment = Commitment(claim_kind=claim_kind, **{field: value})
+            with translation.override("en"):
+                badge(commitment)
+            with translation.override(language):
+                html = badge(commitment)
+                label, meaning = getattr(commitment, f"get_{field}_display")(), vocabulary(value).meaning
+                assert f'class="{field} {field}-{value}" title="{escape(meaning)}">{escape(label)}</span>' in html
+    assert badges.verdict_badge(Commitment(verdict="")) == ""
+
+
+def test_a_progress_bar_is_written_in_the_language_it_is_drawn_in():
+    with translation.override("en"):
+        assert "not known" in badges.progress_bar(None)
+    with translation.override("ur"):
+        assert badges.progress_bar(None) == badges._progress_bar_in.__wrapped__(None, "ur")
+        assert "not known" not in badges.progress_bar(None)
+    assert 'width="40"' in badges.progress_bar(40) and "40%" in badges.progress_bar(40)

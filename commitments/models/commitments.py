@@ -8,7 +8,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Length
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -16,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from .. import geometry as geo
 from .. import verdicts
 from ..dates import PreciseDatesMixin, precision_field
+from ..links import slug_url
 from ..vocabulary import (
     Checkable,
     ClaimKind,
@@ -517,7 +517,7 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("commitments:commitment_detail", args=[self.slug])
+        return slug_url("commitments:commitment_detail", self.slug)
 
     @property
     def public_parent(self) -> "Commitment | None":

@@ -5,9 +5,9 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..links import slug_url
 from ..vocabulary import DocumentKind
 from .common import ListsValidChoices
 
@@ -62,7 +62,7 @@ class SourceDocument(ListsValidChoices, models.Model):
         return f"{self.title} ({self.date:%d %b %Y})"
 
     def get_absolute_url(self):
-        return reverse("commitments:source_detail", args=[self.slug])
+        return slug_url("commitments:source_detail", self.slug)
 
     def position_of(self, quote):
         """Where a quote stands in the text; a quote that is not there word for word is refused."""
@@ -118,7 +118,7 @@ class Pillar(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("commitments:pillar_detail", args=[self.slug])
+        return slug_url("commitments:pillar_detail", self.slug)
 
 
 class Theme(models.Model):

@@ -178,6 +178,8 @@ class DateColumn(tables.DateColumn):
         self.format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
 
     def render(self, value):
+        if value is None:  # where the column shows its value even when empty (`empty_values=()`)
+            return self.default
         if isinstance(value, datetime.datetime):
             return date_filter(timezone.template_localtime(value), self.format) or self.default
         return formatted(value, self.format) or self.default

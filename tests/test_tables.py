@@ -104,3 +104,15 @@ def test_a_progress_bar_is_written_in_the_language_it_is_drawn_in():
         assert badges.progress_bar(None) == badges._progress_bar_in.__wrapped__(None, "ur")
         assert "not known" not in badges.progress_bar(None)
     assert 'width="40"' in badges.progress_bar(40) and "40%" in badges.progress_bar(40)
+
+
+def test_a_date_never_given_reads_never(client, catalogue, editor):
+    """The verification queue lists first the promises never checked, with "never" for the date."""
+    Commitment.objects.filter(pk__in=Commitment.objects.published().promises()[:3].values("pk")).update(
+        last_checked=None
+    )
+    client.force_login(editor)
+    response = client.get(reverse("commitments:staff_stale"))
+    first = next(iter(response.context["table"].paginated_rows))
+    assert first.record.last_checked is None
+    assert re.search(r"<td >never</td>|<td>never</td>", response.content.decode())

@@ -1,5 +1,6 @@
-"""Links to the pages named by a slug (a commitment's, a source's, a pillar's), reversed once for each page
-rather than once for each link.
+"""Links to the pages named by a slug (a commitment's, a source's, a pillar's), and to pages without
+arguments (the table, which the dashboard links to with a different filter for each figure), reversed once
+for each page rather than once for each link.
 
 Django's `reverse` takes 40 to 120 µs, and a page of a table, the annotated source or the map names hundreds
 of such pages. Their URLs differ only in the slug, which a URL shows as it is (ASCII letters, digits, hyphens
@@ -23,6 +24,16 @@ def slug_url(viewname, slug):
         return reverse(viewname, kwargs={"slug": slug})  # its error, for what the converter refuses
     before, after = _around_slug(viewname, get_language(), get_urlconf(), get_script_prefix())
     return f"{before}{slug}{after}"
+
+
+def page_url(viewname):
+    """`reverse(viewname)` of a page that takes no arguments."""
+    return _page_url(viewname, get_language(), get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=256)
+def _page_url(viewname, language, urlconf, script_prefix):
+    return reverse(viewname, urlconf=urlconf)
 
 
 @lru_cache(maxsize=256)

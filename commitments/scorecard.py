@@ -6,11 +6,11 @@ from collections import Counter
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import cache
 from .charts import stacked_status_chart, status_chart, verdict_chart
+from .links import page_url
 from .models.commitments import NAMES_FIELDS, Commitment
 from .vocabulary import Checkable, ClaimKind, EvidenceStrength, Party, Verdict, Verification
 
@@ -21,7 +21,7 @@ DUE_VERDICTS = [Verdict.KEPT, Verdict.PARTLY_KEPT, Verdict.LATE, Verdict.NOT_KEP
 
 
 def commitments_url(**params):
-    return f"{reverse('commitments:commitment_list')}?{urlencode(params, doseq=True)}"
+    return f"{page_url('commitments:commitment_list')}?{urlencode(params, doseq=True)}"
 
 
 class Tally:

@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
 
 from commitments import urls
-from commitments.links import slug_url
+from commitments.links import page_url, slug_url
 
 from .factories import CommitmentFactory
 
@@ -60,3 +60,10 @@ def test_the_tables_link_each_title_to_its_page(client, editor):
     client.force_login(editor)
     staff = client.get(reverse("commitments:staff_commitments")).content.decode()
     assert f'<a href="{reverse("commitments:staff_commitment", args=[commitment.slug])}">Upgrade ML-1</a>' in staff
+
+
+@pytest.mark.parametrize("language", ["en", "ur", "zh-hans"])
+def test_a_page_url_is_the_url_reverse_gives(language):
+    with translation.override(language):
+        for name in ("commitments:commitment_list", "commitments:dashboard", "commitments:staff_board"):
+            assert page_url(name) == reverse(name)

@@ -53,13 +53,14 @@ def test_what_the_slug_converter_refuses_is_refused_as_reverse_refuses_it(slug):
         slug_url("commitments:commitment_detail", slug)
 
 
-def test_the_tables_link_each_title_to_its_page(client, editor):
+def test_the_tables_and_the_board_link_each_title_to_its_page(client, editor):
     commitment = CommitmentFactory(title="Upgrade ML-1", slug="upgrade-ml-1")
     public = client.get(reverse("commitments:commitment_list")).content.decode()
     assert f'<a href="{reverse("commitments:commitment_detail", args=[commitment.slug])}">Upgrade ML-1</a>' in public
     client.force_login(editor)
-    staff = client.get(reverse("commitments:staff_commitments")).content.decode()
-    assert f'<a href="{reverse("commitments:staff_commitment", args=[commitment.slug])}">Upgrade ML-1</a>' in staff
+    staff_link = f'<a href="{reverse("commitments:staff_commitment", args=[commitment.slug])}">Upgrade ML-1</a>'
+    assert staff_link in client.get(reverse("commitments:staff_commitments")).content.decode()
+    assert staff_link in client.get(reverse("commitments:staff_board")).content.decode()
 
 
 @pytest.mark.parametrize("language", ["en", "ur", "zh-hans"])

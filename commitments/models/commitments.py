@@ -519,6 +519,9 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
     def get_absolute_url(self):
         return slug_url("commitments:commitment_detail", self.slug)
 
+    def get_staff_url(self):
+        return slug_url("commitments:staff_commitment", self.slug)
+
     @property
     def public_parent(self) -> "Commitment | None":
         return self.parent if self.parent and self.parent.published else None

@@ -123,3 +123,28 @@ def test_a_filter_reads_its_list_of_choices_once(rows, name):
     assert first == again and len(first) > 0
     assert len(context.captured_queries) == 1
     assert not [query for query in context.captured_queries if "CURSOR" in query["sql"]]
+
+
+@pytest.mark.parametrize("sort", ["", "title", "-title", "status", "-target_date", "pillar", "-pillar"])
+def test_a_search_pages_through_its_matches_in_the_tables_order(client, rows, sort):
+    """A search's matches are sorted rather than walked along the order's index on PostgreSQL when they are few
+    (`PageByIds.in_order`); either way each page holds the rows of the sorted list of matches."""
+    params = {"q": "road", **({"sort": sort} if sort else {})}
+    pages = [page_slugs(client, page=number, **params) for number in range(1, 6)]
+    everything = [slug for page in pages for slug in page]
+    listed = client.get(TABLE, {"per_page": 100, "sort": sort} if sort else {"per_page": 100}).context["table"]
+    assert everything == [row.record.slug for row in listed.page.object_list]
+
+
+def test_a_search_with_few_matches_is_sorted_on_postgresql_and_one_with_many_walked(client, rows, monkeypatch):
+    """PostgreSQL's planner walks the order's index for a search's matches, which may lie together near its end;
+    when they are few they are sorted instead. SQLite reads the matches from its search table either way."""
+    sorts_few = connection.vendor == "postgresql"
+    [searched] = ids_queries(client, q="road")
+    assert ('ORDER BY COALESCE("commitments_commitment"."pillar_order"' in searched) is sorts_few
+    monkeypatch.setattr("commitments.tables.SORTED_MATCHES", 22)  # fewer than the 23 matches
+    cache.clear()
+    [walked] = ids_queries(client, q="road")
+    assert 'ORDER BY "commitments_commitment"."pillar_order" ASC' in walked
+    [unsearched] = ids_queries(client)
+    assert "COALESCE" not in unsearched

@@ -19,7 +19,7 @@ from ..history import status_timeline
 from ..maps import draw
 from ..models import Commitment, Indicator, Measurement, Pillar, ProgressUpdate, SourceDocument, Statement
 from ..scorecard import commitments_url
-from ..tables import CommitmentTable
+from ..tables import CommitmentTable, SearchedTableMixin
 from ..vocabulary import ClaimKind, Party
 
 LATEST_UPDATES = 8
@@ -27,7 +27,7 @@ LATEST_SOURCES = 5
 KEY_NUMBERS = 12  # target bars on the dashboard: a page to read at a glance, however many key numbers there are
 
 
-class CommitmentTableMixin(SafeExportMixin, SingleTableMixin):
+class CommitmentTableMixin(SafeExportMixin, SearchedTableMixin, SingleTableMixin):
     table_class = CommitmentTable
     table_pagination = {"per_page": 25}
     export_name = "commitments"

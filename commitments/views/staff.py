@@ -24,7 +24,15 @@ from ..filters import StaffCommitmentFilter
 from ..forms import CheckForm, ProgressForm, VerdictForm
 from ..history import status_timeline
 from ..models import Check, Commitment, EvidenceSource, Follow, Indicator, Milestone, ProgressUpdate
-from ..tables import ChangeTable, DraftTable, MilestoneTable, QueueTable, StaffCommitmentTable, UpdateTable
+from ..tables import (
+    ChangeTable,
+    DraftTable,
+    MilestoneTable,
+    QueueTable,
+    SearchedTableMixin,
+    StaffCommitmentTable,
+    UpdateTable,
+)
 from ..vocabulary import Status
 from .access import PermissionRequiredMixin, permission_required
 
@@ -46,7 +54,7 @@ def staff_commitments():
     return Commitment.objects.for_listing().select_related("owner").with_last_update()
 
 
-class StaffCommitmentListView(StaffMixin, StaffExportMixin, SingleTableMixin, FilterView):
+class StaffCommitmentListView(StaffMixin, StaffExportMixin, SearchedTableMixin, SingleTableMixin, FilterView):
     """All commitments, drafts included; the lists below narrow it."""
 
     table_class = StaffCommitmentTable

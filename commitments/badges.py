@@ -12,7 +12,12 @@ from .vocabulary import Status, Verdict, Verification
 
 
 def status_badge(status, label, meaning=""):
-    return format_html('<span class="status status-{}" title="{}">{}</span>', status, meaning, label)
+    return badge("status", status, label, meaning)
+
+
+def badge(kind, value, label, meaning):
+    """A value of a vocabulary as a badge: its label, and its meaning when pointed at."""
+    return format_html('<span class="{} {}-{}" title="{}">{}</span>', kind, kind, value, meaning, label)
 
 
 def progress_bar(value):
@@ -46,7 +51,6 @@ def verdict_badge(commitment):
 
 
 def _mark(kind, vocabulary, value):
-    """The badge of a value of a vocabulary: its label, and its meaning when pointed at."""
     return _mark_in(kind, vocabulary, value, get_language())
 
 
@@ -54,4 +58,4 @@ def _mark(kind, vocabulary, value):
 def _mark_in(kind, vocabulary, value, language):
     """(`language`, the active one, is the key of the label and meaning it reads.)"""
     member = vocabulary(value)
-    return format_html('<span class="{} {}-{}" title="{}">{}</span>', kind, kind, value, member.meaning, member.label)
+    return badge(kind, value, member.label, member.meaning)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from commitments import exports
 from commitments.vocabulary import Status
 
-from .factories import CommitmentFactory, PillarFactory, SourceDocumentFactory
+from .factories import CommitmentFactory, PillarFactory, ProgressUpdateFactory, SourceDocumentFactory
 from .helpers import body
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,13 @@ def test_a_completed_commitment_exports_its_completion_date(client):
     assert commitment.completed_on is not None
     assert row["Completion date"] == commitment.completed_on.isoformat()
     assert row["Completion date precision"] == commitment.get_completion_date_precision_display()
+
+
+@pytest.mark.parametrize("name", ["staff_updates", "staff_changes"])
+def test_a_linked_title_exports_as_its_text(client, viewer, name):
+    commitment = CommitmentFactory(title="Upgrade ML-1 & more")
+    ProgressUpdateFactory(commitment=commitment, text="Survey done")
+    client.force_login(viewer)
+    exported = body(client.get(reverse(f"commitments:{name}"), {"_export": "csv"})).decode()
+    titles = [row for row in csv.reader(io.StringIO(exported)) if "Upgrade ML-1 & more" in row]
+    assert titles and "<a" not in exported

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,17 +156,28 @@ def set_published(commitments, published, *, user, expected_version=None):
         changing = [current for current in locked if current.published != published]
         if published:
             _refuse_draft_sources(changing)
-        now = timezone.now()
-        Commitment.objects.filter(pk__in=[current.pk for current in changing]).update(
-            published=published, version=F("version") + 1, updated=now
-        )
-        for current in changing:
-            current.published, current.version, current.updated = published, current.version + 1, now
-        _record_later(changing, user)
-        # A parent counts only the children the public can see once it is published itself.
-        _settle_later({pk for current in changing for pk in (current.pk, current.parent_id)}, user)
-        _touch_commitments(*(current.pk for current in changing))
+        # A commitment's own figures change with the flag (a parent counts only the children the public can see
+        # once it is published itself): worked out here and written with it, one UPDATE of each row. One whose
+        # children change with it is worked out after them, with the ancestors, when the write ends.
+        parents = {current.parent_id for current in changing}
+        _flag_published([current for current in changing if current.pk in parents], published, user)
+        rows = list(Commitment.objects.for_deriving().filter(pk__in=[c.pk for c in changing if c.pk not in parents]))
+        for row in rows:
+            row.published = published
+        _derive(rows, timezone.localdate(), user, written={"published"})
+        _settle_later(parents, user)
     return len(changing)
+
+
+def _flag_published(commitments, published, user):
+    now = timezone.now()
+    Commitment.objects.filter(pk__in=[commitment.pk for commitment in commitments]).update(
+        published=published, version=F("version") + 1, updated=now
+    )
+    for commitment in commitments:
+        commitment.published, commitment.version, commitment.updated = published, commitment.version + 1, now
+    _record_later(commitments, user)
+    _touch_commitments(*(commitment.pk for commitment in commitments))
 
 
 def _refuse_draft_sources(commitments):
@@ -438,15 +449,17 @@ def _settle(ids, user):
         _derive(Commitment.objects.for_deriving().filter(pk__in=levels[level]), today, user)
 
 
-def _derive(commitments, today, user):
-    """Bring these commitments' derived figures in line with their records; write those that moved, and
-    keep each verdict the rule reached in the public verdict history."""
+def _derive(commitments, today, user, written=frozenset()):
+    """Bring these commitments' derived figures in line with their records; write those that moved (and every
+    one of them, with the fields in `written`, which the caller has set), and keep each verdict the rule
+    reached in the public verdict history."""
     moved = {}
     for commitment in commitments:
         state = commitment.derived_state(today)
         changed = {name for name, value in state.items() if getattr(commitment, name) != value}
         for name in changed:
             setattr(commitment, name, state[name])
+        changed |= written
         if changed:
             moved[commitment] = changed
     if not moved:
@@ -538,11 +551,20 @@ def _touch_commitments(*ids, slugs=()):
     """The lists, and the pages of these commitments, of their parents and of their children."""
     ids = [pk for pk in ids if pk and pk not in _pending.touched]
     _pending.touched.update(ids)
-    # Their parents by a subquery, not a join of every commitment with its children.
-    parents = Commitment.objects.filter(pk__in=ids).values("parent_id")
-    related = Commitment.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(pk__in=parents))
-    shown = {*(related.values_list("slug", flat=True) if ids else []), *(slug for slug in slugs if slug)}
+    shown = {*(_slugs_shown_with(ids) if ids else []), *(slug for slug in slugs if slug)}
     cache.touch(cache.SITE, *(cache.commitment_scope(slug) for slug in shown))
+
+
+def _slugs_shown_with(ids):
+    """The slugs of these commitments, their children and their parents. A union of three lookups, each by an
+    index: PostgreSQL reads every commitment for the same three joined by OR."""
+    unordered = Commitment.objects.order_by()
+    own = unordered.filter(pk__in=ids)
+    children = unordered.filter(parent_id__in=ids)
+    parents = unordered.filter(pk__in=own.values("parent_id"))
+    return own.values_list("slug", flat=True).union(
+        children.values_list("slug", flat=True), parents.values_list("slug", flat=True)
+    )
 
 
 # --- Rows from import files and backups --------------------------------------------------------------------------

@@ -12,9 +12,11 @@ from django.urls import reverse
 from commitments import services
 from commitments.backup import backed_up_models
 from commitments.catalogue import import_catalogue, read_catalogue
-from commitments.models import Commitment, Pillar
+from commitments.models import Commitment, Pillar, PublicVersion
+from commitments.vocabulary import ProgressMethod, SourceKind, Status
 
 from .conftest import CATALOGUE
+from .factories import CommitmentFactory
 from .helpers import change_form
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +304,28 @@ def test_the_filters_fields_are_rendered_once_for_the_same_values_language_and_c
     assert rendered and 'id="id_pillar-error"' in html
     assert not shown(f"{listed}?pillar=no-such-pillar")[0]
     assert shown(f"/ur{listed}")[0]
+
+
+def test_a_write_bumps_the_pages_of_the_commitment_its_parent_and_its_children_only(editor):
+    grandparent = CommitmentFactory(slug="grandparent")
+    # The parent's progress is set by editors, so the child's update leaves the parent's figures as they are.
+    parent = CommitmentFactory(slug="parent", parent=grandparent, progress_method=ProgressMethod.MANUAL)
+    child = CommitmentFactory(slug="child", parent=parent)
+    CommitmentFactory(slug="sibling", parent=parent)
+    CommitmentFactory(slug="grandchild", parent=child)
+    CommitmentFactory(slug="elsewhere")
+    before = dict(PublicVersion.objects.values_list("scope", "version"))
+    services.record_progress(
+        commitment=child,
+        author=editor,
+        date="2025-03-01",
+        text="Work began.",
+        source_kind=SourceKind.OFFICIAL_STATEMENT,
+        source_url="https://example.org/update",
+        status=Status.IN_PROGRESS,
+        progress=40,
+        expected_version=Commitment.objects.get(pk=child.pk).version,
+    )
+    after = dict(PublicVersion.objects.values_list("scope", "version"))
+    bumped = {scope for scope, version in after.items() if version > before.get(scope, 0)}
+    assert bumped == {"site", *(f"commitment:{slug}" for slug in ("parent", "child", "grandchild"))}

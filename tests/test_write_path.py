@@ -294,6 +294,30 @@ def test_publishing_many_drafts_gives_each_a_history_entry_by_its_editor(editor)
         assert (latest.published, latest.history_user, latest.version) == (True, editor, draft.version)
 
 
+def test_a_parent_published_with_its_children_counts_them_and_keeps_one_history_entry():
+    parent = CommitmentFactory(progress_method=ProgressMethod.CHILDREN, published=False)
+    children = [CommitmentFactory(parent=parent, progress=progress, published=False) for progress in (100, 0)]
+    entries = parent.history.count()
+    services.set_published([parent, *children], True, user=None)
+    parent.refresh_from_db()
+    assert parent.published and parent.progress == 50
+    assert parent.history.count() == entries + 1
+    assert parent.history.order_by("-history_id").first().progress == 50
+
+
+def test_publishing_writes_each_commitment_once():
+    """The flag and the figures that follow from it go in one UPDATE of each row: a commitment's indexes are
+    written again with every UPDATE of it."""
+    drafts = [CommitmentFactory(published=False, status=Status.IN_PROGRESS) for _ in range(3)]
+    with CaptureQueriesContext(connection) as context:
+        services.set_published(drafts, True, user=None)
+    table = connection.ops.quote_name(Commitment._meta.db_table)
+    # One UPDATE, executed for each row, is logged once ("3 times: UPDATE ...").
+    updates = [query["sql"] for query in context.captured_queries if f"UPDATE {table} " in query["sql"]]
+    assert len(updates) == 1
+    assert updates[0].startswith("3 times:")
+
+
 def drafts_with_records(count, parent):
     """Drafts with everything a commitment derives its figures from: updates, milestones, a measured
     indicator, an editor's verdict."""

@@ -496,6 +496,7 @@ def seed_commitments(rng, sources, pillars, themes):
         # place on every other write (Commitment.statement_state and place_state).
         named = named_elements([statement])
         commitment.checkability = len(named)
+        commitment.statement_count = 1
         for element, field in NAMES_FIELDS.items():
             setattr(commitment, field, element in named)
         commitment.search_text = commitment.words_to_search([statement])

@@ -182,9 +182,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
 
     def get_queryset(self):
-        commitments = (
-            Commitment.objects.published().select_related("pillar", "theme", "source", "parent").with_statement_count()
-        )
+        commitments = Commitment.objects.published().select_related("pillar", "theme", "source", "parent")
         if self.action == "retrieve":
             return commitments.with_public_record()
         return commitments.order_by("pillar_order", "title", "pk")

@@ -14,12 +14,12 @@ Plain numbers such as -5 are left alone.
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
 
+import orjson
 import tablib
 from django.conf import settings
 from django.db.models import QuerySet
@@ -91,15 +91,15 @@ class Field:
     text: bool = False
 
     def reader(self, positions):
-        """A function of a row of values (read with every field's paths) that gives this field's cell."""
-        pick = itemgetter(*positions)
-        if self.cell is None:
-            read = pick
-        elif len(positions) == 1:
-            read = lambda values: self.cell(pick(values))  # noqa: E731
+        """A function of a chunk's columns of values (read with every field's paths, `Export.chunks`) that gives
+        this field's column of cells: a value read as it is costs nothing per cell."""
+        cell = self.cell
+        if cell is None:
+            [position] = positions
+            read = itemgetter(position)
         else:
-            read = lambda values: self.cell(*pick(values))  # noqa: E731
-        return (lambda values: escape_text(read(values))) if self.text else read
+            read = lambda columns: map(cell, *(columns[position] for position in positions))  # noqa: E731
+        return (lambda columns: map(escape_text, read(columns))) if self.text else read
 
 
 def escape_text(value):
@@ -218,13 +218,15 @@ class Export:
     def count(self):
         return self.queryset.count()
 
-    def rows(self):
-        """Each row's cells, escaped: one query in the table's order, read a chunk at a time as plain tuples (a
-        plain QuerySet: the columns are named language by language already)."""
+    def chunks(self):
+        """The rows' cells, escaped, a list of rows at a time: one query in the table's order, read a chunk at a
+        time as plain tuples (a plain QuerySet: the columns are named language by language already); each column
+        of the chunk is worked out at once, which costs less than cell by cell."""
         plain = QuerySet(self.queryset.model, query=self.queryset.query.chain())
-        readers = self.readers
-        for values in in_total_order(plain).values_list(*self.paths).iterator(chunk_size=CHUNK):
-            yield [read(values) for read in readers]
+        values = in_total_order(plain).values_list(*self.paths).iterator(chunk_size=CHUNK)
+        for chunk in batched(values, CHUNK):
+            columns = list(zip(*chunk, strict=True))
+            yield list(zip(*(read(columns) for read in self.readers), strict=True))
 
 
 # --- Formats --------------------------------------------------------------------------------------------------
@@ -240,26 +242,29 @@ class Echo:
 def csv_stream(export):
     writer = csv.writer(Echo())
     yield writer.writerow(export.headers)
-    for rows in batched(export.rows(), CHUNK):
-        yield "".join(writer.writerow(row) for row in rows)
+    for rows in export.chunks():
+        yield "".join(map(writer.writerow, rows))
 
 
 def json_stream(export):
     headers = export.headers
-    yield "["  # at once: the reader sees the download start before the first rows are read
-    separator = ""
-    for rows in batched(export.rows(), CHUNK):
-        yield separator + ",".join(json.dumps(dict(zip(headers, row, strict=True)), ensure_ascii=False) for row in rows)
-        separator = ","
-    yield "]"
+    yield b"["  # at once: the reader sees the download start before the first rows are read
+    separator = b""
+    for rows in export.chunks():
+        # orjson writes UTF-8 as it is, like json.dumps(ensure_ascii=False), and a chunk ten times as fast.
+        items = orjson.dumps([dict(zip(headers, row, strict=True)) for row in rows], default=str)
+        yield separator + items[1:-1]  # the chunk's items, without the brackets of its list
+        separator = b","
+    yield b"]"
 
 
 def xlsx_bytes(export):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(export.headers)
-    for row in export.rows():
-        sheet.append(row)
+    for rows in export.chunks():
+        for row in rows:
+            sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -88,3 +88,34 @@ def test_cited_sources_become_evidence_records_and_last_verified_becomes_a_check
         assert check.evidence.source_document_id == source.pk
     finally:
         call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_commitment_counts_its_statements():
+    old = migrate([("commitments", "0024_milestone_list_order")])
+    try:
+        sources = [
+            old.get_model("commitments", "SourceDocument").objects.create(
+                title=slug, slug=slug, date=datetime.date(2025, 2, day), speaker="A", kind="speech",
+                text="We will build a road.",
+            )
+            for day, slug in [(21, "speech"), (22, "statement")]
+        ]  # fmt: skip
+        pillar = old.get_model("commitments", "Pillar").objects.create(name="P", slug="p")
+        commitments = old.get_model("commitments", "Commitment").objects
+        statements = old.get_model("commitments", "Statement").objects
+        said = {}
+        for slug, stated_in in [("road", sources), ("unsaid", [])]:
+            commitment = commitments.create(
+                title=slug, title_en=slug, slug=slug, pillar=pillar, party="pakistan", kind="infrastructure",
+                source=sources[0], quote="We will build a road.",
+            )  # fmt: skip
+            for source in stated_in:
+                statements.create(commitment=commitment, source=source, quote="We will build a road.")
+            said[commitment.pk] = len(stated_in)
+
+        new = migrate([("commitments", "0025_commitment_statement_count")])
+        counts = dict(new.get_model("commitments", "Commitment").objects.values_list("pk", "statement_count"))
+        assert counts == said
+    finally:
+        call_command("migrate", verbosity=0)

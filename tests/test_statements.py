@@ -504,3 +504,14 @@ def test_the_dashboard_names_the_statements_and_parties_it_covers(catalogue, cli
     for slug in ("2025-02-21-china-pakistan-all-weather-partnership", "2025-09-01-joint-statement-for-tests"):
         assert f'href="/sources/{slug}/"' in page
     assert 'href="/commitments/?party=china">China</a>' in page
+
+
+def test_the_statement_count_follows_each_statement_added_and_removed(catalogue):
+    ml1 = Commitment.objects.get(slug=ML1)
+    assert ml1.statement_count == 1
+    import_catalogue_file(TEST_STATEMENT)
+    ml1.refresh_from_db()
+    assert ml1.statement_count == 2
+    services.delete_part(Statement.objects.get(commitment=ml1, quote=ML1_RESTATED), user=None)
+    ml1.refresh_from_db()
+    assert ml1.statement_count == 1

@@ -160,17 +160,7 @@ class CommitmentQuerySet(models.QuerySet):
 
     def for_listing(self):
         # A source's full text is long; lists show only its title.
-        return (
-            self.select_related("pillar", "theme", "source")
-            .defer("source__text", "source__summary")
-            .with_statement_count()
-        )
-
-    def with_statement_count(self):
-        counted = Statement.objects.filter(commitment=models.OuterRef("pk")).order_by().values("commitment")
-        return self.annotate(
-            statement_count=Coalesce(models.Subquery(counted.annotate(n=models.Count("pk")).values("n")), 0)
-        )
+        return self.select_related("pillar", "theme", "source").defer("source__text", "source__summary")
 
     def for_deriving(self):
         """With everything `Commitment.derived_state` reads, in a fixed number of queries for any number of
@@ -351,6 +341,12 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         editable=False,
         help_text=_("How many of deliverable, quantity, deadline, place and party its statements name (0 to 5)."),
     )
+    statement_count = models.PositiveIntegerField(
+        _("statements"),
+        default=0,
+        editable=False,
+        help_text=_("How many statements make or repeat it."),
+    )
     # Which of the five its statements name, kept with the commitment so that filters and counts read one row.
     names_deliverable = models.BooleanField(_("names a deliverable"), default=False, editable=False)
     names_quantity = models.BooleanField(_("names a quantity"), default=False, editable=False)
@@ -455,6 +451,7 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
             "map_longitude",
             "map_latitude",
             "search_text",
+            "statement_count",
             *translation_columns("title", "summary"),
         ]
     )
@@ -740,12 +737,12 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
 
     def statement_state(self):
         """What its statements give it: the first statement's source and quote (its origin), the latest
-        statement's claim kind, the deadline of the latest statement that gives one, and how many of the five
-        checkable elements any statement names, and the words the table's search looks in. Only those words
-        for a commitment with no statement yet."""
+        statement's claim kind, the deadline of the latest statement that gives one, how many statements there
+        are, how many of the five checkable elements any statement names, and the words the table's search looks
+        in. Only the count and those words for a commitment with no statement yet."""
         statements = loaded(self, "statements")  # in date order, the first the origin (Statement.Meta)
         if not statements:
-            return {"search_text": self.words_to_search([])}
+            return {"statement_count": 0, "search_text": self.words_to_search([])}
         origin, latest = statements[0], statements[-1]
         with_deadline = [statement for statement in statements if statement.target_date]
         deadline = with_deadline[-1] if with_deadline else None
@@ -757,6 +754,7 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
             "claim_kind": latest.claim_kind,
             "target_date": deadline.target_date if deadline else None,
             "target_date_precision": deadline.target_date_precision if deadline else DatePrecision.DAY,
+            "statement_count": len(statements),
             "checkability": len(named),
             **{field: element in named for element, field in NAMES_FIELDS.items()},
             "search_text": self.words_to_search(statements),

@@ -13,6 +13,7 @@ class CommitmentsConfig(AppConfig):
         # Permissions exist only after migrate has run, so the groups are kept in step here.
         post_migrate.connect(sync_roles, sender=self)
         post_migrate.connect(keep_search_index, sender=self)
+        post_migrate.connect(keep_queue_index, sender=self)
 
 
 def keep_search_index(using, **kwargs):
@@ -22,3 +23,12 @@ def keep_search_index(using, **kwargs):
     from .search import ensure_index
 
     ensure_index(connections[using])
+
+
+def keep_queue_index(using, **kwargs):
+    """A migration may have rebuilt the commitments table without the verification queue's index (queue_index.py)."""
+    from django.db import connections
+
+    from . import queue_index
+
+    queue_index.ensure(connections[using])

@@ -30,8 +30,8 @@ from ..vocabulary import (
     Verification,
 )
 from .common import PERCENT_VALIDATORS, ListsValidChoices, translation_columns
-from .evidence import VerdictRecord
-from .measures import Indicator, Measurement
+from .evidence import Check, VerdictRecord
+from .measures import Indicator, Measurement, Milestone
 from .sources import Pillar, SourceDocument, Theme
 from .statements import Statement, missing_elements, named_elements
 from .timeline import ProgressUpdate
@@ -179,7 +179,11 @@ class CommitmentQuerySet(models.QuerySet):
                 queryset=Statement.objects.in_order().select_related("source").defer("source__text", "source__summary"),
                 to_attr="loaded_statements",
             ),
-            models.Prefetch("milestones", to_attr="loaded_milestones"),
+            models.Prefetch(
+                "milestones",
+                queryset=Milestone.objects.only("commitment", "completed_date"),
+                to_attr="loaded_milestones",
+            ),
             models.Prefetch(
                 "children",
                 queryset=Commitment.objects.only("parent_id", "weight", "progress", "published"),
@@ -198,7 +202,7 @@ class CommitmentQuerySet(models.QuerySet):
                 ),
                 to_attr="loaded_indicators",
             ),
-            models.Prefetch("checks", to_attr="loaded_checks"),
+            models.Prefetch("checks", queryset=Check.objects.only("commitment", "checked_on"), to_attr="loaded_checks"),
             models.Prefetch(
                 "verdicts", queryset=VerdictRecord.objects.select_related("evidence"), to_attr="loaded_verdicts"
             ),

@@ -27,7 +27,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -47,7 +47,16 @@ def commitment_scope(slug):
 
 
 def versions(scopes):
-    found = dict(PublicVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
+    """The version of each scope, 0 for one never bumped. Every cached page asks, so the query is written out:
+    building it through the ORM took longer than running it."""
+    if not scopes:
+        return []
+    quote = connection.ops.quote_name
+    table, scope, version = quote(PublicVersion._meta.db_table), quote("scope"), quote("version")
+    placeholders = ", ".join(["%s"] * len(scopes))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {scope}, {version} FROM {table} WHERE {scope} IN ({placeholders})", scopes)
+        found = dict(cursor.fetchall())
     return [found.get(scope, 0) for scope in scopes]
 
 

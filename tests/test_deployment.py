@@ -1,8 +1,10 @@
 """Production configuration, and several app servers sharing one PostgreSQL and one Redis."""
 
+import gc
 import http.cookiejar
 import os
 import re
+import runpy
 import secrets
 import socket
 import subprocess
@@ -200,3 +202,15 @@ def test_two_app_servers_share_postgres_and_redis(shared_services):
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
+
+
+def test_a_worker_freezes_what_it_loaded_out_of_the_collectors_reach():
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    threshold = gc.get_threshold()
+    try:
+        config["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == config["GC_THRESHOLD"]
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

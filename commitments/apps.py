@@ -12,23 +12,16 @@ class CommitmentsConfig(AppConfig):
 
         # Permissions exist only after migrate has run, so the groups are kept in step here.
         post_migrate.connect(sync_roles, sender=self)
-        post_migrate.connect(keep_search_index, sender=self)
-        post_migrate.connect(keep_queue_index, sender=self)
+        post_migrate.connect(keep_indexes_made_outside_models, sender=self)
 
 
-def keep_search_index(using, **kwargs):
-    """A migration may have rebuilt the commitments table without the search index's triggers (search.py)."""
-    from django.db import connections
-
-    from .search import ensure_index
-
-    ensure_index(connections[using])
-
-
-def keep_queue_index(using, **kwargs):
-    """A migration may have rebuilt the commitments table without the verification queue's index (queue_index.py)."""
+def keep_indexes_made_outside_models(using, **kwargs):
+    """On SQLite a migration may have rebuilt the commitments table without what Django's model state does not know
+    of: the search index's triggers (search.py) and the verification queue's index (queue_index.py)."""
     from django.db import connections
 
     from . import queue_index
+    from .search import ensure_index
 
+    ensure_index(connections[using])
     queue_index.ensure(connections[using])

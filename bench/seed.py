@@ -13,8 +13,11 @@ bypass the services layer, which every real write goes through.
 Rows are written in one transaction, with ids chosen here, by COPY on PostgreSQL and executemany on SQLite:
 no history is recorded and no signal is sent. (bulk_create builds a model instance a row and on SQLite sends
 at most 999 parameters a statement: it needs over 5 minutes for 100,000 commitments, this about 2 on either
-database, on a shared 2-core machine.) The public page cache versions are bumped at the end, so no cached
-page survives.
+database, on a shared 2-core machine.) Before they are written, each commitment's figures are worked out from
+its records and the day by the rule the services layer applies (`Commitment.derived_state`: its status and
+progress, its verdict, its evidence, its last check), so that they are in line as real writes leave them and a
+benchmark's write moves only what it changes. The public page cache versions are bumped at the end, so no
+cached page survives.
 """
 
 import argparse
@@ -45,7 +48,6 @@ from modeltranslation.settings import DEFAULT_LANGUAGE  # noqa: E402
 from modeltranslation.utils import build_localized_fieldname  # noqa: E402
 
 from commitments.cache import COMMITMENTS, SITE, bump  # noqa: E402
-from commitments.geometry import marker_position  # noqa: E402
 from commitments.models import (  # noqa: E402
     Commitment,
     Indicator,
@@ -58,8 +60,6 @@ from commitments.models import (  # noqa: E402
     Statement,
     Theme,
 )
-from commitments.models.commitments import NAMES_FIELDS  # noqa: E402
-from commitments.models.statements import named_elements  # noqa: E402
 from commitments.vocabulary import (  # noqa: E402
     CommitmentKind,
     DocumentKind,
@@ -486,30 +486,19 @@ def seed_commitments(rng, sources, pillars, themes):
                     commitment.weight = Decimal(rng.choice(["0.5", "1", "1", "2", "3"]))
                     family.append(commitment)
                 others.append(commitment)
-        # The parent's progress is the weighted average of its children's, as services.refresh_progress makes it.
+        # The parent's progress, which its measurements follow, is the weighted average of its children's.
         total = sum(child.weight for child in family)
         parents[-1].progress = round(sum(c.weight * (c.progress or 0) for c in family) / total) if family else None
     commitments = parents + others
     statements = [Statement.first_of(commitment) for commitment in commitments]
-    for pk, (commitment, statement) in enumerate(zip(commitments, statements, strict=True), 1):
-        # The rows skip the services layer, which keeps what a commitment derives from its statements and its
-        # place on every other write (Commitment.statement_state and place_state).
-        named = named_elements([statement])
-        commitment.checkability = len(named)
-        commitment.statement_count = 1
-        for element, field in NAMES_FIELDS.items():
-            setattr(commitment, field, element in named)
-        commitment.search_text = commitment.words_to_search([statement])
-        commitment.map_longitude, commitment.map_latitude = marker_position(
-            commitment.geometry, commitment.latitude, commitment.longitude
-        )
+    for pk, statement in enumerate(statements, 1):
         statement.pk = pk
-    insert(Commitment, commitments)
-    insert(Statement, statements)
-    return commitments
+    return commitments, statements
 
 
 def seed_milestones(rng, commitments):
+    """Three milestones a commitment (rows, not written yet)."""
+
     def rows():
         for commitment in commitments:
             begin = commitment.start_date or commitment.source.date
@@ -527,11 +516,11 @@ def seed_milestones(rng, commitments):
                     "order": k + 1,
                 }
 
-    return insert(Milestone, numbered(rows()))
+    return list(numbered(rows()))
 
 
 def seed_indicators(rng, commitments):
-    """One indicator a commitment; returns [(indicator row, commitment)]."""
+    """One indicator a commitment; returns [(indicator row, commitment)], not written yet."""
     indicators = []
     for n, commitment in enumerate(commitments):
         name, unit, measure = INDICATORS[commitment.kind]
@@ -550,11 +539,12 @@ def seed_indicators(rng, commitments):
             "target_date": commitment.target_date,
         }
         indicators.append((row, commitment))
-    insert(Indicator, (row for row, _ in indicators))
     return indicators
 
 
 def seed_measurements(rng, indicators, sources):
+    """Five measurements an indicator (rows, not written yet)."""
+
     def rows():
         for indicator, commitment in indicators:
             first = min(indicator["baseline_date"], AS_OF - days(150))
@@ -572,12 +562,15 @@ def seed_measurements(rng, indicators, sources):
                     "source_document_id": None if by_url else rng.choice(sources)[0].pk,
                 }
 
-    return insert(Measurement, numbered(rows()))
+    return list(numbered(rows()))
 
 
 def seed_updates(rng, commitments):
     """Each commitment's path of statuses as sourced updates ending in its status and progress, as the timeline
-    rule derives them. An update that moves neither may be internal; one that moves them is public."""
+    rule derives them (rows, not written yet). An update that moves neither may be internal; one that moves them
+    is public. Each is recorded a moment after the one before, so that two of the same day stand in order."""
+
+    recorded = timezone.now()
 
     def rows():
         for commitment in commitments:
@@ -598,9 +591,73 @@ def seed_updates(rng, commitments):
                     "status": status,
                     "progress": steps[k],
                     "public": moves or rng.random() < 0.85,
+                    "created": recorded + datetime.timedelta(microseconds=k),
                 }
 
-    return insert(ProgressUpdate, numbered(rows()))
+    return list(numbered(rows()))
+
+
+def bring_in_line(commitments, statements, milestones, indicators, measurements, updates):
+    """Set what each commitment derives from its records and the day (its status and progress, its verdict, its
+    evidence, its last check: `Commitment.derived_state`, the rule every write of the services layer applies)
+    on its row before it is written, so that the figures are in line as real writes leave them. A parent is
+    worked out after its children, whose progress it counts."""
+    today = timezone.localdate()
+    records = {commitment.pk: {"updates": [], "milestones": [], "indicators": []} for commitment in commitments}
+    for kind, rows in (("updates", updates), ("milestones", milestones)):
+        for row in rows:
+            records[row["commitment_id"]][kind].append(row)
+    measured = {row["id"]: [] for row, _ in indicators}
+    for row in measurements:
+        measured[row["indicator_id"]].append(row)
+    for row, commitment in indicators:
+        records[commitment.pk]["indicators"].append((row, measured[row["id"]]))
+    children = {}
+    for commitment in commitments:
+        children.setdefault(commitment.parent_id, []).append(commitment)
+    statement_of = {statement.commitment_id: statement for statement in statements}
+    for commitment in sorted(commitments, key=lambda commitment: commitment.pk in children):
+        loaded = loaded_records(commitment, statement_of[commitment.pk], records[commitment.pk])
+        loaded["children"] = children.get(commitment.pk, [])
+        for relation, rows in loaded.items():
+            setattr(commitment, f"loaded_{relation}", rows)
+        for name, value in commitment.derived_state(today).items():
+            setattr(commitment, name, value)
+        for relation in loaded:  # only its own row is written
+            delattr(commitment, f"loaded_{relation}")
+
+
+def loaded_records(commitment, statement, records):
+    """A commitment's records as `CommitmentQuerySet.for_deriving` loads them: {relation: model instances}."""
+    updates = [BUILD[ProgressUpdate](row) for row in records["updates"]]
+    for update in updates:
+        update.commitment = commitment
+    indicators = []
+    for row, measurements in records["indicators"]:
+        indicator = BUILD[Indicator](row)
+        indicator.loaded_measurements = [BUILD[Measurement](measurement) for measurement in measurements]
+        indicators.append(indicator)
+    statement.source = commitment.source
+    return {
+        "statements": [statement],
+        # Newest first, as ProgressUpdate.Meta orders them.
+        "updates": sorted(updates, key=lambda update: (update.date, update.created), reverse=True),
+        "milestones": [BUILD[Milestone](row) for row in records["milestones"]],
+        "indicators": indicators,
+        "checks": [],
+        "verdicts": [],
+    }
+
+
+def builder(model):
+    """A function from a row (a dict by attname) to a model instance, given its values in order: keyword
+    arguments cost django-modeltranslation's rewriting of every name, ten times the instance."""
+    prototype = model()
+    defaults = [(field.attname, getattr(prototype, field.attname)) for field in model._meta.concrete_fields]
+    return lambda row: model(*[row.get(name, default) for name, default in defaults])
+
+
+BUILD = {model: builder(model) for model in (ProgressUpdate, Indicator, Measurement, Milestone)}
 
 
 def tracker_models():
@@ -649,19 +706,23 @@ def seed(commitments, seed=1, reset=False):
             delete_all()
         pillars, themes = seed_pillars()
         sources = seed_sources(rng, commitments)
-        rows = seed_commitments(rng, sources, pillars, themes)
+        rows, statements = seed_commitments(rng, sources, pillars, themes)
+        milestones = seed_milestones(rng, rows)
+        indicators = seed_indicators(rng, rows)
+        measurements = seed_measurements(rng, indicators, sources)
+        updates = seed_updates(rng, rows)
+        bring_in_line(rows, statements, milestones, indicators, measurements, updates)
         counts = {
             "source documents": len(sources),
             "pillars": len(pillars),
             "themes": len(themes),
-            "commitments": len(rows),
-            "statements": len(rows),
-            "milestones": seed_milestones(rng, rows),
+            "commitments": insert(Commitment, rows),
+            "statements": insert(Statement, statements),
+            "milestones": insert(Milestone, milestones),
+            "indicators": insert(Indicator, (row for row, _ in indicators)),
+            "measurements": insert(Measurement, measurements),
+            "progress updates": insert(ProgressUpdate, updates),
         }
-        indicators = seed_indicators(rng, rows)
-        counts["indicators"] = len(indicators)
-        counts["measurements"] = seed_measurements(rng, indicators, sources)
-        counts["progress updates"] = seed_updates(rng, rows)
         restart_sequences()
         bump(SITE, COMMITMENTS)  # no signal was sent: no cached public page may survive
     if connection.vendor == "postgresql":

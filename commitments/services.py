@@ -89,9 +89,35 @@ def _record_later(commitments, user):
 def _record_history():
     by_user = {}
     for commitment, user in _pending.history.values():
-        by_user.setdefault(id(user), (user, []))[1].append(commitment)
-    for user, commitments in by_user.values():
-        Commitment.history.bulk_history_create(commitments, update=True, default_user=user, batch_size=WRITE_BATCH)
+        by_user.setdefault(id(user), (user, []))[1].append(commitment.pk)
+    for user, ids in by_user.values():
+        for start in range(0, len(ids), WRITE_BATCH):
+            _copy_into_history(ids[start : start + WRITE_BATCH], user)
+
+
+def _copy_into_history(ids, user):
+    """One history entry ("changed") for each of these commitments, copied from its row as the write leaves it,
+    by the database: what `bulk_history_create` writes, without building a model instance of each row and of
+    each entry (half a second for a thousand commitments)."""
+    history = Commitment.history.model
+    meta, quote = history._meta, connection.ops.quote_name
+    own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+    copied = [field.column for field in meta.concrete_fields if field.name not in own]
+    given = {
+        "history_date": meta.get_field("history_date").get_db_prep_value(timezone.now(), connection),
+        "history_change_reason": "",
+        "history_type": "~",
+        "history_user_id": user.pk if user is not None else None,
+    }
+    columns = ", ".join(quote(column) for column in [*copied, *given])
+    selected = ", ".join([*(quote(column) for column in copied), *["%s"] * len(given)])
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {selected} "
+        f"FROM {quote(Commitment._meta.db_table)} WHERE {quote(Commitment._meta.pk.column)} IN "
+        f"({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*given.values(), *ids])
 
 
 def _settle_later(ids, user):
@@ -152,8 +178,11 @@ def set_published(commitments, published, *, user, expected_version=None):
             locked = [lock_current(commitment.pk, expected_version) for commitment in commitments]
         else:
             ids = {commitment.pk for commitment in commitments}
-            locked = list(Commitment.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+            locked = Commitment.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+            locked = list(locked.only("title", "published", "parent_id", "version"))
         changing = [current for current in locked if current.published != published]
+        if not changing:
+            return 0
         if published:
             _refuse_draft_sources(changing)
         # A commitment's own figures change with the flag (a parent counts only the children the public can see

@@ -1,4 +1,6 @@
 import datetime
+import html
+from functools import cache
 from operator import attrgetter
 
 import django_tables2 as tables
@@ -15,8 +17,8 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableQuerysetData
 from django_tables2.utils import A, signature
@@ -98,7 +100,7 @@ class Cells:
         self.bound_column, self.column = bound_column, bound_column.column
         self.accessor = A(bound_column.accessor)
         self.owner, self.choices = self.choices_of(self.accessor, model)
-        arguments, catch_all = signature(bound_column.render)
+        arguments, catch_all = arguments_of(getattr(bound_column.render, "__func__", bound_column.render))
         self.arguments = None if catch_all else arguments
         # A column that renders the same whatever the record's attribute of its name holds (a form, a button)
         # never reads it: for `check`, reading it would call `Model.check()`, the system checks.
@@ -159,7 +161,25 @@ class Cells:
             cell = self.render(given)
             if self.bound_column.link:
                 cell = self.bound_column.link(cell, **given)
-        return f"{self.td_open}{render_value_in_context(cell, self.CONTEXT)}</td>"  # escaped, as `{{ cell }}` is
+        return f"{self.td_open}{as_cell_text(cell)}</td>"
+
+
+def as_cell_text(value):
+    """What `{{ cell }}` writes for a value: localized and escaped. Most cells are text, which takes only the
+    escaping (`render_value_in_context` asks about dates and numbers first)."""
+    if type(value) is SafeString:
+        return value
+    if type(value) is str:
+        return html.escape(value)
+    return render_value_in_context(value, Cells.CONTEXT)
+
+
+@cache
+def arguments_of(render):
+    """The arguments a render method takes, and whether it takes any (`**kwargs`): read once for each method,
+    not on every page (`inspect.signature` is slow)."""
+    arguments, catch_all = signature(render)
+    return tuple(name for name in arguments if name != "self"), catch_all
 
 
 class Table(tables.Table):
@@ -221,6 +241,19 @@ class DateTimeColumn(tables.DateTimeColumn):
         self.format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
 
     render = DateColumn.render
+
+
+class BooleanColumn(tables.BooleanColumn):
+    """django-tables2's BooleanColumn, of a plain boolean field (one without choices, which it would look up on
+    every row): its two cells are written once for each language, not on every row."""
+
+    written = {}  # {(the words for yes and no, the span's attributes, language, value): cell}
+
+    def render(self, value, record, bound_column):
+        key = (tuple(self.yesno), repr(self.attrs.get("span")), get_language(), bool(value))
+        if key not in self.written:
+            self.written[key] = super().render(bool(value), None, None)
+        return self.written[key]
 
 
 class SearchedTableMixin:
@@ -324,7 +357,7 @@ class CommitmentTable(Table):
         return record.precise("target_date").deadline()
 
     def render_checkability(self, value):
-        return _("%(grade)s of 5") % {"grade": value}
+        return gettext("%(grade)s of 5") % {"grade": value}
 
 
 class StaffCommitmentTable(CommitmentTable):
@@ -332,7 +365,7 @@ class StaffCommitmentTable(CommitmentTable):
 
     title = SlugLinkColumn("commitments:staff_commitment", verbose_name=_("Commitment"))
     owner = tables.Column(verbose_name=_("Owner"), default="")
-    published = tables.BooleanColumn(verbose_name=_("Published"))
+    published = BooleanColumn(verbose_name=_("Published"))
     last_update = DateColumn(verbose_name=_("Last update"), short=False, default=_("never"))
 
     class Meta(CommitmentTable.Meta):
@@ -442,7 +475,7 @@ class ChangeTable(Table):
     history_type = tables.Column(verbose_name=_("Change"))
     status = tables.Column(verbose_name=_("Status after"))
     progress = tables.Column(verbose_name=_("Progress after"), default="")
-    published = tables.BooleanColumn(verbose_name=_("Published"))
+    published = BooleanColumn(verbose_name=_("Published"))
     history_user = tables.Column(verbose_name=_("By"), default=_("import or system"))
 
     class Meta:
@@ -467,7 +500,7 @@ class UpdateTable(Table):
     )
     text = tables.Column(verbose_name=_("Update"))
     status = tables.Column(verbose_name=_("Status after"))
-    public = tables.BooleanColumn(verbose_name=_("Public"))
+    public = BooleanColumn(verbose_name=_("Public"))
     author = tables.Column(verbose_name=_("By"), default=_("import or system"))
 
     class Meta:

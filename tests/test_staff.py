@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from commitments import services
 from commitments.models import Commitment, Measurement, ProgressUpdate
 from commitments.vocabulary import ProgressMethod, Status
 
@@ -13,6 +14,7 @@ from .factories import (
     MilestoneFactory,
     ProgressUpdateFactory,
     SourceDocumentFactory,
+    ThemeFactory,
     UserFactory,
 )
 from .helpers import body, count_queries, post_progress, record_url
@@ -373,3 +375,17 @@ def test_progress_form_shows_no_version_label_and_cites_no_source_until_chosen(c
     assert 'name="version"' in page
     choices = page.split('name="source_document"')[1].split("</select>")[0]
     assert f'value="{commitment.source.pk}" selected' not in choices and 'value="" selected' in choices
+
+
+def test_the_filters_list_a_pillar_and_a_theme_as_soon_as_they_are_saved(client, viewer, editor):
+    """The lists of pillars and themes in the filters are kept for each version of the site's content: a pillar
+    or theme saved through the services layer moves that version, so the next page lists it."""
+    client.force_login(viewer)
+    theme = ThemeFactory(name="Mining")
+    assert "Mining" in client.get(reverse("commitments:staff_commitments")).content.decode()
+    theme.name = "Seabed survey"
+    services.save_shared(theme, user=editor)
+    page = client.get(reverse("commitments:staff_commitments")).content.decode()
+    assert "Seabed survey" in page and "Mining" not in page
+    public = client.get(reverse("commitments:commitment_list")).content.decode()
+    assert "Seabed survey" in public

@@ -30,6 +30,7 @@ from .factories import (
     IndicatorFactory,
     MeasurementFactory,
     MilestoneFactory,
+    ProgressUpdateFactory,
 )
 from .helpers import change_form, inline_management, post_progress
 
@@ -292,6 +293,25 @@ def test_publishing_many_drafts_gives_each_a_history_entry_by_its_editor(editor)
         assert draft.published and draft.version > version
         latest = draft.history.order_by("-history_id").first()
         assert (latest.published, latest.history_user, latest.version) == (True, editor, draft.version)
+
+
+def test_a_bulk_history_entry_holds_every_tracked_field_as_the_write_left_the_row(editor):
+    draft = CommitmentFactory(published=False, title="Gwadar airport", title_ur="گوادر ہوائی اڈہ")
+    ProgressUpdateFactory(commitment=draft, status=Status.IN_PROGRESS, progress=40)
+    services.set_published([draft], True, user=editor)
+    draft.refresh_from_db()
+    entry = draft.history.order_by("-history_id").first()
+    tracked = [field.attname for field in Commitment.history.model.tracked_fields]
+    assert "title_ur" not in tracked and "statement_count" not in tracked  # the fields the history leaves out
+    assert {name: getattr(entry, name) for name in tracked} == {name: getattr(draft, name) for name in tracked}
+    assert (entry.history_type, entry.history_change_reason, entry.history_user) == ("~", "", editor)
+    assert entry.history_date >= draft.updated
+
+
+def test_a_bulk_history_entry_of_a_write_by_no_one_has_no_author():
+    draft = CommitmentFactory(published=False)
+    services.set_published([draft], True, user=None)
+    assert draft.history.order_by("-history_id").first().history_user is None
 
 
 def test_a_parent_published_with_its_children_counts_them_and_keeps_one_history_entry():

@@ -68,6 +68,8 @@ NAMES_FIELDS = {
 
 # What `Commitment.evidence_state` reads of the evidence a record cites (`EvidenceSource.speaks_for`).
 CITED_EVIDENCE = ("evidence__publisher_kind", "evidence__country")
+# A commitment's long fields, which only its own page, its exports and its editors read.
+LONG_TEXTS = ("quote", "search_text", "internal_notes", "verdict_reason", "aliases", "geometry")
 
 
 def loaded(instance, relation):
@@ -159,8 +161,10 @@ class CommitmentQuerySet(models.QuerySet):
         return self.annotate(last_update=models.Subquery(latest.values("date")[:1]))
 
     def for_listing(self):
-        # A source's full text is long; lists show only its title.
-        return self.select_related("pillar", "theme", "source").defer("source__text", "source__summary")
+        """What a list of commitments shows (the tables, the dashboard's overdue list): each row with its pillar,
+        without its long texts, which no list shows (an export reads its own columns)."""
+        pillar_texts = [f"pillar__{column}" for column in translation_columns("description")]
+        return self.select_related("pillar").defer(*LONG_TEXTS, *translation_columns("summary"), *pillar_texts)
 
     def for_deriving(self):
         """With everything `Commitment.derived_state` reads, in a fixed number of queries for any number of

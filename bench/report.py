@@ -124,7 +124,8 @@ def page_rows(configs, checks):
 
 def export_rows(configs):
     lines = [
-        "| configuration | format | status | rows | first byte (ms) | total (s) | streamed | worker peak (MB) "
+        "| configuration | format | status | rows | first byte (ms) | total (s), median (every run) | streamed "
+        "| worker peak (MB) "
         "| worker growth (MB) | message | goal |",
         "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | --- |",
     ]
@@ -133,7 +134,7 @@ def export_rows(configs):
             lines.append(
                 f"| {label(config)} | {export['format'].upper()} | {export['status'] or export.get('error', '')} "
                 f"| {number(export['rows']) if 'rows' in export else '—'} "
-                f"| {number(export.get('first_byte_s', 0) * 1000)} | {export.get('total_s', 0):.2f} "
+                f"| {number(export.get('first_byte_s', 0) * 1000)} | {export.get('total_s', 0):.2f}{runs(export)} "
                 f"| {'yes' if export.get('streaming') else 'no'} | {export.get('worker_peak_mb', 0):.0f} "
                 f"| {export.get('worker_growth_mb', 0):.0f} | {export.get('message', '')} "
                 f"| {met_or_missed(export_misses(config, export))} |"
@@ -172,16 +173,25 @@ def export_misses(config, export):
 
 def write_rows(configs):
     lines = [
-        "| configuration | write | time (ms) | cache scopes bumped | expected | invalidation | goal |",
+        "| configuration | write | time (ms), median (every run) | cache scopes bumped | expected | invalidation "
+        "| goal |",
         "| --- | --- | ---: | ---: | ---: | --- | --- |",
     ]
     for config in configs:
         for write in config.get("writes", []):
             lines.append(
-                f"| {label(config)} | {write['write']} | {number(write['seconds'] * 1000)} | {write['bumped']} "
+                f"| {label(config)} | {write['write']} | {number(write['seconds'] * 1000)}{runs(write, 1000)} "
+                f"| {write['bumped']} "
                 f"| {write['expected']} | {invalidation(write)} | {met_or_missed(write_misses(write))} |"
             )
     return lines
+
+
+def runs(found, scale=1):
+    """Every run's time beside the median's, in the same unit."""
+    if len(found.get("runs_s", [])) < 2:
+        return ""
+    return " (" + ", ".join(number(run * scale) if scale > 1 else f"{run:.2f}" for run in found["runs_s"]) + ")"
 
 
 def invalidation(write):

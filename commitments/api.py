@@ -182,10 +182,10 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
 
     def get_queryset(self):
-        commitments = Commitment.objects.published().select_related("pillar", "theme", "source", "parent")
+        commitments = Commitment.objects.published()
         if self.action == "retrieve":
             return commitments.with_public_record()
-        return commitments.order_by("pillar_order", "title", "pk")
+        return commitments.naming_their_rows().order_by("pillar_order", "title", "pk")
 
     def get_serializer_class(self):
         return CommitmentDetailSerializer if self.action == "retrieve" else CommitmentSerializer

@@ -79,8 +79,10 @@ def of_site_query(name, queryset, read=list):
 
 
 def count_of_site(queryset):
-    """How many rows a query over the site's content selects, counted once for each version of "site"."""
-    return of_site_query("count", queryset, read=QuerySet.count)
+    """How many rows a query over the site's content selects, counted once for each version of "site". The
+    order is no part of a count (`QuerySet.count` drops it too): the key is worked out without it, in half the
+    time, and every order of the same rows shares it."""
+    return of_site_query("count", queryset.order_by(), read=QuerySet.count)
 
 
 def rendered_once(name, inputs, render):

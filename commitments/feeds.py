@@ -7,6 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from .models import Commitment, ProgressUpdate, VerdictRecord
+from .models.commitments import long_texts
 
 FEED_LENGTH = 50
 
@@ -25,10 +26,10 @@ class UpdatesFeed(Feed):
         return self.newest(self.updates(), self.verdicts())
 
     def updates(self):
-        return ProgressUpdate.objects.public().select_related("commitment", "source_document")
+        return ProgressUpdate.objects.public().select_related("commitment").defer(*long_texts("commitment__"))
 
     def verdicts(self):
-        return VerdictRecord.objects.public().select_related("commitment")
+        return VerdictRecord.objects.public().select_related("commitment").defer(*long_texts("commitment__"))
 
     def newest(self, updates, verdicts):
         entries = [*updates[:FEED_LENGTH], *verdicts[:FEED_LENGTH]]

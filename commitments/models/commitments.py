@@ -68,8 +68,13 @@ NAMES_FIELDS = {
 
 # What `Commitment.evidence_state` reads of the evidence a record cites (`EvidenceSource.speaks_for`).
 CITED_EVIDENCE = ("evidence__publisher_kind", "evidence__country")
-# A commitment's long fields, which only its own page, its exports and its editors read.
-LONG_TEXTS = ("quote", "search_text", "internal_notes", "verdict_reason", "aliases", "geometry")
+
+
+def long_texts(related=""):
+    """A commitment's long fields, which only its own page, its exports and its editors read: to defer where
+    a list reads commitments (or, through `related`, the commitment of each of its rows)."""
+    names = ("quote", "search_text", "internal_notes", "verdict_reason", "aliases", "geometry")
+    return [f"{related}{name}" for name in (*names, *translation_columns("summary"))]
 
 
 def loaded(instance, relation):
@@ -164,7 +169,18 @@ class CommitmentQuerySet(models.QuerySet):
         """What a list of commitments shows (the tables, the dashboard's overdue list): each row with its pillar,
         without its long texts, which no list shows (an export reads its own columns)."""
         pillar_texts = [f"pillar__{column}" for column in translation_columns("description")]
-        return self.select_related("pillar").defer(*LONG_TEXTS, *translation_columns("summary"), *pillar_texts)
+        return self.select_related("pillar").defer(*long_texts(), *pillar_texts)
+
+    def naming_their_rows(self):
+        """Each commitment with the pillar, theme, source and parent it names (by slug, in the API's records),
+        without their long texts, which a list of records does not show."""
+        unread = [
+            "source__text",
+            "source__summary",
+            *long_texts(related="parent__"),
+            *(f"{shared}__{column}" for shared in ("pillar", "theme") for column in translation_columns("description")),
+        ]
+        return self.select_related("pillar", "theme", "source", "parent").defer(*unread)
 
     def for_deriving(self):
         """With everything `Commitment.derived_state` reads, in a fixed number of queries for any number of

@@ -18,6 +18,7 @@ from ..filters import CommitmentFilter
 from ..history import status_timeline
 from ..maps import draw
 from ..models import Commitment, Indicator, Measurement, Pillar, ProgressUpdate, SourceDocument, Statement
+from ..models.commitments import long_texts
 from ..scorecard import commitments_url
 from ..tables import CommitmentTable, SearchedTableMixin
 from ..vocabulary import ClaimKind, Party
@@ -49,7 +50,9 @@ def dashboard(request):
         .overdue()
         .for_listing()
         .order_by("target_date")[:20],
-        "updates": ProgressUpdate.objects.public().select_related("commitment")[:LATEST_UPDATES],
+        "updates": ProgressUpdate.objects.public()
+        .select_related("commitment")
+        .defer(*long_texts("commitment__"))[:LATEST_UPDATES],
     }
     return render(request, "commitments/dashboard.html", context)
 
@@ -146,7 +149,8 @@ class SourceDetailView(CommitmentTableMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         # The commitment's whole row: its title is read through its translation columns.
-        stated = Statement.objects.of_published().filter(source=self.object).select_related("commitment")
+        stated = Statement.objects.of_published().filter(source=self.object)
+        stated = stated.select_related("commitment").defer(*long_texts("commitment__"))
         return super().get_context_data(passages=annotate(self.object.text, list(stated)), **kwargs)
 
 

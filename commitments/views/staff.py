@@ -24,6 +24,7 @@ from ..filters import StaffCommitmentFilter
 from ..forms import CheckForm, ProgressForm, VerdictForm
 from ..history import status_timeline
 from ..models import Check, Commitment, EvidenceSource, Follow, Indicator, Milestone, ProgressUpdate
+from ..models.commitments import long_texts
 from ..tables import (
     ChangeTable,
     DraftTable,
@@ -133,7 +134,7 @@ class MilestonesView(StaffMixin, StaffExportMixin, SingleTableView):
 
     def get_queryset(self):
         horizon = timezone.localdate() + datetime.timedelta(days=settings.MILESTONE_HORIZON_DAYS)
-        return Milestone.objects.due_before(horizon).select_related("commitment")
+        return Milestone.objects.due_before(horizon).select_related("commitment").defer(*long_texts("commitment__"))
 
     def get_table_kwargs(self):
         return {"today": timezone.localdate()}

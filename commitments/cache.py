@@ -27,8 +27,10 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -46,9 +48,35 @@ def commitment_scope(slug):
     return f"commitment:{slug}"
 
 
+_request = threading.local()  # {scope: version} read during the current request, outside any write
+
+
+@receiver(request_started, dispatch_uid="cache.versions.request_started")
+def remember_versions(**kwargs):
+    """A request reads each scope's version once: the staff board counts each of its columns for the version
+    of "site", and a list page its rows and its filters' choices. A write (`bump`) forgets them."""
+    _request.versions = {}
+
+
+@receiver(request_finished, dispatch_uid="cache.versions.request_finished")
+def forget_versions(**kwargs):
+    _request.versions = None
+
+
 def versions(scopes):
-    """The version of each scope, 0 for one never bumped. Every cached page asks, so the query is written out:
-    building it through the ORM took longer than running it."""
+    """The version of each scope, 0 for one never bumped; read once for each request (`remember_versions`),
+    but during a write always read again, as the write may move them."""
+    known = getattr(_request, "versions", None)
+    if known is None or getattr(_pending, "scopes", None) is not None:
+        return read_versions(scopes)
+    missing = [scope for scope in scopes if scope not in known]
+    known.update(zip(missing, read_versions(missing), strict=True))
+    return [known[scope] for scope in scopes]
+
+
+def read_versions(scopes):
+    """Every cached page asks, so the query is written out: building it through the ORM took longer than
+    running it."""
     if not scopes:
         return []
     quote = connection.ops.quote_name
@@ -98,6 +126,8 @@ def bump(*scopes):
     scopes = sorted(set(scopes))
     if not scopes:
         return
+    if getattr(_request, "versions", None) is not None:
+        _request.versions = {}
     with transaction.atomic():
         PublicVersion.objects.bulk_create([PublicVersion(scope=s, version=0) for s in scopes], ignore_conflicts=True)
         list(PublicVersion.objects.select_for_update().filter(scope__in=scopes).order_by("scope").values_list("pk"))

@@ -329,3 +329,40 @@ def test_a_write_bumps_the_pages_of_the_commitment_its_parent_and_its_children_o
     after = dict(PublicVersion.objects.values_list("scope", "version"))
     bumped = {scope for scope, version in after.items() if version > before.get(scope, 0)}
     assert bumped == {"site", *(f"commitment:{slug}" for slug in ("parent", "child", "grandchild"))}
+
+
+def version_reads(queries):
+    return [query for query in queries if PublicVersion._meta.db_table in query["sql"] and "SELECT" in query["sql"]]
+
+
+def test_a_request_reads_the_site_version_once(client, editor):
+    """The staff board counts each column for the version of "site", a list page its rows and its filters'
+    choices: the version is read once for the whole request."""
+    CommitmentFactory()
+    client.force_login(editor)
+    client.get(reverse("commitments:staff_board"))
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("commitments:staff_board")).status_code == 200
+    assert len(version_reads(context.captured_queries)) == 1
+
+
+def test_a_write_within_a_request_forgets_the_versions_it_read():
+    from django.core.signals import request_finished, request_started
+
+    from commitments import cache
+
+    commitment = CommitmentFactory()
+    request_started.send(sender=None)
+    try:
+        [before] = cache.versions([cache.SITE])
+        with CaptureQueriesContext(connection) as context:
+            assert cache.versions([cache.SITE]) == [before]
+        assert version_reads(context.captured_queries) == []
+        services.set_published([commitment], False, user=None)
+        [after] = cache.versions([cache.SITE])
+        assert after == before + 1
+    finally:
+        request_finished.send(sender=None)
+    with CaptureQueriesContext(connection) as context:
+        cache.versions([cache.SITE])
+    assert len(version_reads(context.captured_queries)) == 1  # outside a request, read every time

@@ -80,16 +80,18 @@ class ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
         return len(self.rows()) + extra  # the rows read once, not counted by a query of their own
 
     def rows(self):
-        if not hasattr(self.field, "listed_rows"):
-            queryset, name = self.queryset, self.field.kept_as
+        """The rows of the field's queryset, read once for it (a form may give the field another queryset)."""
+        queryset, name = self.queryset, self.field.kept_as
+        kept = getattr(self.field, "listed", None)
+        if kept is None or kept[0] is not queryset:
             read = lambda: list(queryset)  # noqa: E731
-            self.field.listed_rows = of_site_version(f"choices:{name}", read) if name else read()
-        return self.field.listed_rows
+            kept = self.field.listed = (queryset, of_site_version(f"choices:{name}", read) if name else read())
+        return kept[1]
 
 
 class ListedChoiceField(django_filters.fields.ModelChoiceField):
     """`kept_as`: the name its rows are kept under for each version of the site's content, when they are part
-    of it (pillars, themes)."""
+    of it and its queryset is the same for every form (pillars, themes)."""
 
     iterator = ListedChoiceIterator
 

@@ -39,8 +39,10 @@ if __name__ == "__main__":  # run as a script: Django is set up before the model
     django.setup()
 
 from django.apps import apps  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.core.management.color import no_style  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 from modeltranslation.manager import get_translatable_fields_for_model  # noqa: E402
@@ -683,6 +685,13 @@ def restart_sequences():
             cursor.execute(sql)
 
 
+def migrate():
+    """A new database gets its tables first (seeding is timed from then on)."""
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", verbosity=0)
+
+
 class SeedError(Exception):
     """The database cannot be seeded as asked."""
 
@@ -741,6 +750,7 @@ def main(argv=None):
         help="first delete every commitment, source, pillar and their records (and their history)",
     )
     args = parser.parse_args(argv)
+    migrate()
     started = time.monotonic()
     try:
         counts = seed(args.commitments, args.seed, args.reset)

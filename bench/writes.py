@@ -12,8 +12,10 @@ version moved), of their parents and of their children (cache.py).
 """
 
 import datetime
+import runpy
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.db import transaction
 from django.test import TestCase
@@ -23,6 +25,7 @@ from commitments.cache import SITE, commitment_scope
 from commitments.models import Commitment, PublicVersion
 from commitments.vocabulary import ProgressMethod, SourceKind, Status
 
+ROOT = Path(__file__).resolve().parent.parent
 ANCESTORS, OTHER_CHILDREN = 10, 4
 DRAFTS = 1000
 
@@ -153,7 +156,9 @@ def result(name, seconds, bumped, expected):
 def measure_writes(user, runs=3):
     """Each write at scale, `runs` times (each rolled back), timed and checked; the run of the median time is
     the one reported, with every run's time beside it (the first reads rows nothing has read yet). Printed as
-    it goes."""
+    it goes. Editors write through a gunicorn worker: the writes run with its garbage collector settings
+    (`post_worker_init` in gunicorn.conf.py)."""
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"](worker=None)
     results = []
     for write in (progress_update, publish):
         found = sorted((write(user) for _ in range(runs)), key=lambda run: run["seconds"])

@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -128,10 +128,18 @@ def bump(*scopes):
         return
     if getattr(_request, "versions", None) is not None:
         _request.versions = {}
-    with transaction.atomic():
-        PublicVersion.objects.bulk_create([PublicVersion(scope=s, version=0) for s in scopes], ignore_conflicts=True)
-        list(PublicVersion.objects.select_for_update().filter(scope__in=scopes).order_by("scope").values_list("pk"))
-        PublicVersion.objects.filter(scope__in=scopes).update(version=F("version") + 1)
+    # A counter is created at 1 or moved on by one: one statement on PostgreSQL, one a scope on SQLite (no
+    # network between).
+    table = connection.ops.quote_name(PublicVersion._meta.db_table)
+    upsert = (
+        "INSERT INTO {table} (scope, version) {rows} ON CONFLICT (scope) DO UPDATE SET version = {table}.version + 1"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            rows = "SELECT scope, 1 FROM unnest(%s::varchar[]) AS scope ORDER BY scope"
+            cursor.execute(upsert.format(table=table, rows=rows), [scopes])
+        else:
+            cursor.executemany(upsert.format(table=table, rows="VALUES (%s, 1)"), [[scope] for scope in scopes])
 
 
 _pending = threading.local()

@@ -174,26 +174,26 @@ def set_published(commitments, published, *, user, expected_version=None):
     """Publish or return to draft, all or none; one history entry per commitment that changes. Returns how many
     changed. `expected_version` is for one commitment, opened by an editor."""
     with write():
+        ids = sorted({commitment.pk for commitment in commitments})
         if expected_version is not None:
-            locked = [lock_current(commitment.pk, expected_version) for commitment in commitments]
-        else:
-            ids = {commitment.pk for commitment in commitments}
-            locked = Commitment.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-            locked = list(locked.only("title", "published", "parent_id", "version"))
-        changing = [current for current in locked if current.published != published]
+            for pk in ids:
+                lock_current(pk, expected_version)
+        # Locked in order of id, and read with all that their figures follow from, in one query.
+        rows = Commitment.objects.for_deriving().select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+        changing = [row for row in rows if row.published != published]
         if not changing:
             return 0
         if published:
             _refuse_draft_sources(changing)
         # A commitment's own figures change with the flag (a parent counts only the children the public can see
-        # once it is published itself): worked out here and written with it, one UPDATE of each row. One whose
+        # once it is published itself): worked out here and written with it, one UPDATE of them all. One whose
         # children change with it is worked out after them, with the ancestors, when the write ends.
-        parents = {current.parent_id for current in changing}
-        _flag_published([current for current in changing if current.pk in parents], published, user)
-        rows = list(Commitment.objects.for_deriving().filter(pk__in=[c.pk for c in changing if c.pk not in parents]))
-        for row in rows:
+        parents = {row.parent_id for row in changing}
+        _flag_published([row for row in changing if row.pk in parents], published, user)
+        others = [row for row in changing if row.pk not in parents]
+        for row in others:
             row.published = published
-        _derive(rows, timezone.localdate(), user, written={"published"})
+        _derive(others, timezone.localdate(), user, written={"published"})
         _settle_later(parents, user)
     return len(changing)
 
@@ -508,19 +508,35 @@ def _derive(commitments, today, user, written=frozenset()):
 
 
 def _update_rows(rows, fields):
-    """Write these fields of these rows of one model: one UPDATE, executed for each row. Django's bulk_update
-    builds a CASE expression of every row for every field, seconds of Python for a thousand commitments."""
+    """Write these fields of these rows of one model. Django's bulk_update builds a CASE expression of every row
+    for every field, seconds of Python for a thousand commitments. PostgreSQL takes one UPDATE joined to the
+    new values as arrays, one a column (half the time of an UPDATE a row); SQLite, with no network between, an
+    UPDATE a row."""
     meta = type(rows[0])._meta
     columns = [meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
-    values = [
-        [*(column.get_db_prep_save(getattr(row, column.attname), connection) for column in columns), row.pk]
-        for row in rows
-    ]
+    table, key = quote(meta.db_table), quote(meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        if connection.vendor == "postgresql":
+            new = [meta.pk, *columns]
+            arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in new)
+            names = ", ".join(quote(column.column) for column in new)
+            assignments = ", ".join(f"{quote(column.column)} = new.{quote(column.column)}" for column in columns)
+            joined = f"FROM unnest({arrays}) AS new({names}) WHERE {table}.{key} = new.{key}"
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} {joined}",
+                [[_prepared(column, row) for row in rows] for column in new],
+            )
+        else:
+            assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {key} = %s",
+                [[*(_prepared(column, row) for column in columns), row.pk] for row in rows],
+            )
+
+
+def _prepared(column, row):
+    return column.get_db_prep_save(getattr(row, column.attname), connection)
 
 
 def _rule_verdict(commitment):

@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from commitments import services, verdicts
 from commitments.catalogue import CatalogueError, import_catalogue, read_catalogue
-from commitments.models import Check, EvidenceSource, Statement, VerdictRecord
+from commitments.models import Check, Commitment, EvidenceSource, Statement, VerdictRecord
 from commitments.vocabulary import ClaimKind, EvidenceStrength, Party, PublisherKind, Status, Verdict, VerdictKind
 
 from .conftest import CATALOGUE as SPEECH
@@ -96,6 +96,21 @@ def promise_of_trainees(measured=640, **values):
     MeasurementFactory(indicator=indicator, value=measured, as_of=datetime.date(2025, 11, 1))
     commitment.refresh_from_db()
     return commitment
+
+
+def test_the_indicator_that_counts_a_promise_is_the_same_in_every_language(db):
+    """Two indicators count people: the first by name in the record's language counts, whatever the language of
+    the editor whose write judges the promise (their names sort the other way round in Urdu)."""
+    commitment = promise_of_trainees(measured=640)
+    commitment.indicators.update(name="Apprentices", name_en="Apprentices", name_ur="ی")
+    other = IndicatorFactory(commitment=commitment, unit="people", name="Zebra crossings", name_ur="ا", key=True)
+    MeasurementFactory(indicator=other, value=900, as_of=datetime.date(2025, 11, 2))
+    reasons = set()
+    for language in ("en", "ur"):
+        with translation.override(language):
+            derived = Commitment.objects.for_deriving().get(pk=commitment.pk).derived_state()
+        reasons.add(derived["verdict_reason"])
+    assert reasons == {"640 of the 1,000 people promised have been delivered so far; no deadline was given."}
 
 
 def test_a_promise_is_judged_on_every_write_and_shown_with_its_reason(db, client):

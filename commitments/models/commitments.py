@@ -185,7 +185,9 @@ class CommitmentQuerySet(models.QuerySet):
     def for_deriving(self):
         """With everything `Commitment.derived_state` reads, in a fixed number of queries for any number of
         commitments: a write that settles a thousand commitments reads them in a dozen queries, not in thousands.
-        Each relation is loaded as a list (`loaded`), which is quicker to build than a queryset per row."""
+        Each relation is loaded as a list (`loaded`), which is quicker to build than a queryset per row, and
+        unordered where the rule does not read it in order: the models' default orders join each row's commitment
+        to sort by its title."""
         return self.select_related("pillar").prefetch_related(
             models.Prefetch(
                 "updates",
@@ -201,22 +203,22 @@ class CommitmentQuerySet(models.QuerySet):
             ),
             models.Prefetch(
                 "milestones",
-                queryset=Milestone.objects.only("commitment", "completed_date"),
+                queryset=Milestone.objects.only("commitment", "completed_date").order_by(),
                 to_attr="loaded_milestones",
             ),
             models.Prefetch(
                 "children",
-                queryset=Commitment.objects.only("parent_id", "weight", "progress", "published"),
+                queryset=Commitment.objects.only("parent_id", "weight", "progress", "published").order_by(),
                 to_attr="loaded_children",
             ),
             models.Prefetch(
                 "indicators",
-                queryset=Indicator.objects.prefetch_related(
+                queryset=Indicator.objects.order_by().prefetch_related(
                     models.Prefetch(
                         "measurements",
-                        queryset=Measurement.objects.select_related("evidence").only(
-                            "indicator", "value", "as_of", *CITED_EVIDENCE
-                        ),
+                        queryset=Measurement.objects.select_related("evidence")
+                        .only("indicator", "value", "as_of", *CITED_EVIDENCE)
+                        .order_by(),
                         to_attr="loaded_measurements",
                     )
                 ),
@@ -747,8 +749,9 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
 
     def measured_quantity(self, unit):
         """The latest value of the indicator that counts what was promised: the one in the promised unit, or else
-        the key indicator, or else the only one."""
-        indicators = loaded(self, "indicators")
+        the key indicator, or else the only one; the first in the indicators' own order, by name in the record's
+        language (the caller's, `verdict_state`), whatever order they were read in."""
+        indicators = sorted(loaded(self, "indicators"), key=lambda i: (i.order, i.name or "", i.pk))
         chosen = (
             next((i for i in indicators if unit and unit in (i.unit, getattr(i, "unit_en", None))), None)
             or next((i for i in indicators if i.key), None)
@@ -756,7 +759,9 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         )
         if chosen is None:
             return None
-        latest = max(loaded(chosen, "measurements"), key=lambda measurement: measurement.as_of, default=None)
+        latest = max(
+            loaded(chosen, "measurements"), key=lambda measurement: (measurement.as_of, measurement.pk), default=None
+        )
         return latest.value if latest else None
 
     def statement_state(self):

@@ -86,7 +86,7 @@ class VerdictRecordSerializer(serializers.ModelSerializer):
 
 class CommitmentSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="commitments:api-commitment-detail", lookup_field="slug")
-    page = serializers.CharField(source="get_absolute_url", read_only=True)
+    page = serializers.SerializerMethodField()  # a method, not a source: DRF inspects a callable source on every row
     pillar = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     theme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -108,6 +108,9 @@ class CommitmentSerializer(serializers.HyperlinkedModelSerializer):
             "completion_date_precision", "source", "quote", "quote_start", "statement_count", "parent", "weight",
             "iati_identifier", "aiddata_id", "updated",
         ]  # fmt: skip
+
+    def get_page(self, commitment) -> str:
+        return commitment.get_absolute_url()
 
     def get_completion_date_precision(self, commitment) -> str | None:
         return commitment.completion_date_precision if commitment.completed_on else None

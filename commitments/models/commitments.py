@@ -172,15 +172,17 @@ class CommitmentQuerySet(models.QuerySet):
         return self.select_related("pillar").defer(*long_texts(), *pillar_texts)
 
     def naming_their_rows(self):
-        """Each commitment with the pillar, theme, source and parent it names (by slug, in the API's records),
-        without their long texts, which a list of records does not show."""
+        """Each commitment with the pillar, theme, source and parent it names by slug (in the API's records), and
+        nothing else of them: each is built for every row, and a list of records reads only their slugs (and
+        whether the parent is published, `public_parent`)."""
+        named = {"pillar": ["slug"], "theme": ["slug"], "source": ["slug"], "parent": ["slug", "published"]}
         unread = [
-            "source__text",
-            "source__summary",
-            *long_texts(related="parent__"),
-            *(f"{shared}__{column}" for shared in ("pillar", "theme") for column in translation_columns("description")),
+            f"{relation}__{field.name}"
+            for relation, kept in named.items()
+            for field in self.model._meta.get_field(relation).related_model._meta.concrete_fields
+            if not field.primary_key and field.name not in kept
         ]
-        return self.select_related("pillar", "theme", "source", "parent").defer(*unread)
+        return self.select_related(*named).defer(*unread)
 
     def for_deriving(self):
         """With everything `Commitment.derived_state` reads, in a fixed number of queries for any number of

@@ -19,11 +19,13 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Python's garbage collector, tuned for a worker whose heap is mostly the app it loaded. A full collection
 # walks every object, the app's modules, classes and templates included: about 100 ms each at 100,000
 # commitments, one of them now and then landing on a request among the slowest 5%. Objects that live as long as
-# the worker are frozen out of the collector's reach, and the young generation, which holds a request's
-# garbage, is collected every 50,000 allocations instead of 700. `bench/collector.py` measures both settings:
-# over 161 page loads at 100,000 commitments on PostgreSQL, the collector's time went from 510 to 218 ms and the
-# slowest load from 164 to 94 ms.
-GC_THRESHOLD = (50_000, 20, 100)
+# the worker are frozen out of the collector's reach. The young generation keeps Python's size (700), so each
+# collection of it is short; the middle one is collected every 20 of those instead of 10, the oldest rarely. A
+# young generation of 50,000 ran the collector far less often, but each run took 60-90 ms and landed on about one
+# request in 25: under 4 clients (wrk, SQLite 100k) the 99th percentile of the API list and of the table was
+# 168-213 ms with it and 77-109 ms with these settings, the medians alike. `bench/collector.py` measures a
+# worker's collector in-process.
+GC_THRESHOLD = (700, 20, 100)
 
 
 def post_worker_init(worker):

@@ -204,6 +204,19 @@ def test_two_app_servers_share_postgres_and_redis(shared_services):
             server.wait(timeout=30)
 
 
+def test_a_worker_imports_every_view_before_its_first_request():
+    """In a new process, as gunicorn starts a worker: the views are not imported by Django's setup, and are once the
+    worker has initialised."""
+    script = (
+        "import runpy, sys, django; django.setup(); "
+        "before = 'commitments.views.public' in sys.modules; "
+        f"runpy.run_path({str(ROOT / 'gunicorn.conf.py')!r})['post_worker_init'](worker=None); "
+        "print(before, 'commitments.views.public' in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert found.stdout.split() == ["False", "True"]
+
+
 def test_a_worker_freezes_what_it_loaded_out_of_the_collectors_reach():
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     threshold = gc.get_threshold()

@@ -12,7 +12,6 @@ and slowest load (the first round only warms up), and the collections of each ge
 import argparse
 import gc
 import os
-import runpy
 import secrets
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.pages import pages, superuser  # noqa: E402
+from bench.servers import as_in_a_worker  # noqa: E402
 
 
 class Collections:
@@ -61,7 +61,7 @@ def main():
     client.force_login(superuser())
     urls = [page.url for page in pages()]
     if args.worker_settings:
-        runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"](worker=None)
+        as_in_a_worker()
     collections = Collections()
     loads = []
     for _ in range(args.rounds):

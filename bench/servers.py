@@ -5,6 +5,7 @@ import contextlib
 import http.client
 import os
 import re
+import runpy
 import signal
 import socket
 import subprocess
@@ -24,6 +25,12 @@ done = function(summary, latency, requests)
     e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50), latency:percentile(95)))
 end
 """
+
+
+def as_in_a_worker():
+    """This process set up as gunicorn sets up each worker once it has loaded the app (`post_worker_init` in
+    gunicorn.conf.py: the views imported, the garbage collector's settings)."""
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"](worker=None)
 
 
 def free_port():

@@ -12,20 +12,18 @@ version moved), of their parents and of their children (cache.py).
 """
 
 import datetime
-import runpy
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 from django.db import transaction
 from django.test import TestCase
 
+from bench.servers import as_in_a_worker
 from commitments import services
 from commitments.cache import SITE, commitment_scope
 from commitments.models import Commitment, PublicVersion
 from commitments.vocabulary import ProgressMethod, SourceKind, Status
 
-ROOT = Path(__file__).resolve().parent.parent
 ANCESTORS, OTHER_CHILDREN = 10, 4
 DRAFTS = 1000
 
@@ -158,7 +156,7 @@ def measure_writes(user, runs=3):
     the one reported, with every run's time beside it (the first reads rows nothing has read yet). Printed as
     it goes. Editors write through a gunicorn worker: the writes run with its garbage collector settings
     (`post_worker_init` in gunicorn.conf.py)."""
-    runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"](worker=None)
+    as_in_a_worker()
     results = []
     for write in (progress_update, publish):
         found = sorted((write(user) for _ in range(runs)), key=lambda run: run["seconds"])

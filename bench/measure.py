@@ -127,7 +127,8 @@ def environment(url, static_root):
 
 def prepare(args):
     """Both databases ready and surveyed: (found so far, page bodies by name, staff session cookie, pages)."""
-    from bench.pages import create_database, pages, prepare_database, superuser, survey, use_database
+    from bench.pages import pages, prepare_database, superuser, survey, use_database
+    from bench.seed import create_database
     from commitments.models import Commitment
 
     create_database(args.small_url)

@@ -6,7 +6,6 @@ import secrets
 import time
 from dataclasses import dataclass
 
-import psycopg
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -31,16 +30,6 @@ class Page:
     audience: str  # "public" or "staff"
     url: str
     admin_url: str  # the admin changelist doing the same job, to compare with
-
-
-def create_database(url):
-    """Create the PostgreSQL database of `url` unless it exists (SQLite creates its file by itself)."""
-    if not url.startswith("postgres"):
-        return
-    base, name = url.split("?")[0].rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as maintenance:
-        if not maintenance.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            maintenance.execute(f'CREATE DATABASE "{name}"')
 
 
 def use_database(name):

@@ -32,6 +32,7 @@ from itertools import islice
 from pathlib import Path
 
 import django
+import psycopg
 
 if __name__ == "__main__":  # run as a script: Django is set up before the models are imported
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -685,6 +686,16 @@ def restart_sequences():
             cursor.execute(sql)
 
 
+def create_database(url):
+    """Create the PostgreSQL database of `url` unless it exists (SQLite creates its file by itself)."""
+    if not url.startswith("postgres"):
+        return
+    base, name = url.split("?")[0].rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as maintenance:
+        if not maintenance.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            maintenance.execute(f'CREATE DATABASE "{name}"')
+
+
 def migrate():
     """A new database gets its tables first (seeding is timed from then on)."""
     executor = MigrationExecutor(connection)
@@ -750,6 +761,7 @@ def main(argv=None):
         help="first delete every commitment, source, pillar and their records (and their history)",
     )
     args = parser.parse_args(argv)
+    create_database(os.environ.get("DATABASE_URL", ""))
     migrate()
     started = time.monotonic()
     try:

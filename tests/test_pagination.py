@@ -111,6 +111,24 @@ def test_the_verification_queue_is_read_from_its_index_not_sorted(client, rows, 
     assert [step for step in steps if "commitment_queue_title_en" in step], steps
 
 
+def index_definition(name):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+        [definition] = cursor.fetchone()
+    return definition.replace('"', "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", ["title_en", "title_ur", "title_zh_hans"])
+def test_the_verification_queue_index_leaves_out_drafts(column):
+    """Drafts are never checked, so they would head an index in the queue's order: the queue, which lists
+    published commitments alone, would walk past all of them before its first row."""
+    assert index_definition(f"commitment_queue_{column}").endswith("WHERE published"), column
+
+
 @pytest.mark.parametrize("name", ["pillar", "theme", "owner"])
 def test_a_filter_reads_its_list_of_choices_once(rows, name):
     """Pillars, themes and staff are read in one plain query for the form, however often it lists them

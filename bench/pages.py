@@ -74,6 +74,12 @@ def superuser():
     return user
 
 
+def middle(last):
+    """The page furthest from both ends: a table reads a page from the nearer end (`PageByIds`), so this one
+    is counted off past the most rows."""
+    return (last + 1) // 2
+
+
 def pages():
     """Every public page and staff list with its admin counterpart, on the current database."""
     published = Commitment.objects.published()
@@ -83,12 +89,14 @@ def pages():
     source = SourceDocument.objects.order_by("slug").first()
     last = max(1, math.ceil(published.count() / TABLE_PAGE))
     staff_last = max(1, math.ceil(Commitment.objects.count() / STAFF_PAGE))
-    admin_last = f"{ADMIN}?p={max(1, math.ceil(Commitment.objects.count() / ADMIN_PAGE))}"
+    admin_last_page = max(1, math.ceil(Commitment.objects.count() / ADMIN_PAGE))
+    admin_last, admin_middle = f"{ADMIN}?p={admin_last_page}", f"{ADMIN}?p={middle(admin_last_page)}"
     by_target_date = admin.site._registry[Commitment].list_display.index("target_date") + 1  # 0: the checkbox
     admin_filtered = f"{ADMIN}?pillar__id__exact={pillar.pk}&status__exact=in_progress&o=-{by_target_date}"
     public = [
         ("dashboard", "/", ADMIN),
         ("table page 1", "/commitments/", ADMIN),
+        ("table middle page", f"/commitments/?page={middle(last)}", admin_middle),
         ("table last page", f"/commitments/?page={last}", admin_last),
         (
             "table filtered+sorted",
@@ -108,6 +116,7 @@ def pages():
     staff = [
         ("staff board", "/staff/", ADMIN),
         ("staff commitments", "/staff/commitments/", ADMIN),
+        ("staff middle page", f"/staff/commitments/?page={middle(staff_last)}", admin_middle),
         ("staff last page", f"/staff/commitments/?page={staff_last}", admin_last),
         ("staff overdue", "/staff/overdue/", ADMIN),
         ("staff stale", "/staff/stale/", ADMIN),

@@ -490,8 +490,10 @@ class Commitment(ListsValidChoices, PreciseDatesMixin, models.Model):
         verbose_name_plural = _("commitments")
         indexes = [
             # The tables' default order, in each language, read a page at a time from either end (`PageByIds`).
+            # Published closes each entry: a public page deep in the table is counted off the index alone, where
+            # PostgreSQL otherwise sorted every published row (150 ms for the middle page at 100,000).
             *(
-                models.Index(fields=["pillar_order", column, "id"], name=f"commitment_order_{column}")
+                models.Index(fields=["pillar_order", column, "id", "published"], name=f"commitment_order_{column}")
                 for column in translation_columns("title")
             ),
             # The staff board's columns: the first commitments of each status by title, in each language.

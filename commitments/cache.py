@@ -22,7 +22,7 @@ A fragment that every list page repeats, the filters' fields, is kept under a di
 import hashlib
 import threading
 from contextlib import contextmanager
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver, get_urlconf
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.translation import get_language_from_path, override
 
@@ -213,8 +213,8 @@ class PublicPageCacheMiddleware:
         key = self.key(request)
         if key is not None:
             stored = cache.get(key)
-            if stored is not None:
-                return revalidated(request, stored)
+            if stored is not None:  # stored with its validators (`cached_public_page`)
+                return get_conditional_response(request, etag=stored.get("ETag"), response=stored)
         response = self.get_response(request)
         if key is not None and response.status_code == 200 and not response.cookies and not response.streaming:
             cache.set(key, stored_copy(response), PAGE_TIMEOUT)
@@ -228,15 +228,25 @@ class PublicPageCacheMiddleware:
             return None
         # Unprefixed pages are in the default language (i18n_patterns, prefix_default_language=False).
         language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-        with override(language):
-            try:
-                match = resolve(request.path_info)
-            except Resolver404:
-                return None
-        scopes_for = getattr(match.func, "public_scopes", None)
-        if scopes_for is None:
+        page = public_page(get_resolver(get_urlconf()), language, request.path_info)
+        if page is None:
             return None
-        return page_key(request, language, scopes_for(**match.kwargs))
+        scopes_for, kwargs = page
+        return page_key(request, language, scopes_for(**kwargs))
+
+
+@lru_cache(maxsize=4096)
+def public_page(resolver, language, path):
+    """(`scopes_for`, the view's arguments) of the public page at `path`, or None for any other path. Resolved
+    once for each path: the translated URL patterns took a third of a cached page's time. Keyed by the resolver
+    too, which Django makes anew when the URLconf changes."""
+    with override(language):
+        try:
+            match = resolver.resolve(path)
+        except Resolver404:
+            return None
+    scopes_for = getattr(match.func, "public_scopes", None)
+    return None if scopes_for is None else (scopes_for, match.kwargs)
 
 
 def rendered(response):

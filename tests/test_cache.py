@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from commitments import services
 from commitments.backup import backed_up_models
+from commitments.cache import public_page
 from commitments.catalogue import import_catalogue, read_catalogue
 from commitments.models import Commitment, Pillar, PublicVersion
 from commitments.vocabulary import ProgressMethod, SourceKind, Status
@@ -56,6 +57,16 @@ def test_a_cached_page_costs_one_query(client, catalogue, django_assert_num_quer
     for url in public_pages():
         with django_assert_num_queries(1):  # the version counters
             assert client.get(url).status_code == 200
+
+
+def test_a_cached_page_resolves_its_path_once(client, catalogue):
+    url = reverse("commitments:commitment_detail", args=[KKH])
+    client.get(url)
+    public_page.cache_clear()
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    found = public_page.cache_info()
+    assert (found.misses, found.hits) == (1, 2)
 
 
 def test_every_public_page_is_fresh_after_a_staff_update(client, catalogue, editor, settings):

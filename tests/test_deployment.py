@@ -156,15 +156,17 @@ def shared_services(tmp_path):
 
 @pytest.mark.slow
 def test_two_app_servers_share_postgres_and_redis(shared_services):
+    """The second server replaces each worker after 2 requests: a worker forked from the loaded app anew has
+    connections of its own to both."""
     servers, bases = [], []
     try:
-        for _ in range(2):
+        for recycle_after in ([], ["--max-requests", "2", "--max-requests-jitter", "0"]):
             port = free_port()
             env = {**shared_services, "GUNICORN_BIND": f"127.0.0.1:{port}"}
             gunicorn = Path(sys.executable).parent / "gunicorn"
             servers.append(
                 subprocess.Popen(
-                    [str(gunicorn), "tracker.wsgi", "-c", "gunicorn.conf.py"],
+                    [str(gunicorn), "tracker.wsgi", "-c", "gunicorn.conf.py", *recycle_after],
                     cwd=ROOT,
                     env=env,
                     stdout=subprocess.DEVNULL,
@@ -202,26 +204,40 @@ def test_two_app_servers_share_postgres_and_redis(shared_services):
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
+    assert "Autorestarting worker" in servers[1].stderr.read()
 
 
-def test_a_worker_imports_every_view_before_its_first_request():
-    """In a new process, as gunicorn starts a worker: the views are not imported by Django's setup, and are once the
-    worker has initialised."""
+def test_the_app_server_imports_every_view_before_it_forks_a_worker():
+    """In a new process, as gunicorn's master loads the app: the views are not imported by Django's setup, and are
+    once the master is ready to fork its workers."""
     script = (
         "import runpy, sys, django; django.setup(); "
         "before = 'commitments.views.public' in sys.modules; "
-        f"runpy.run_path({str(ROOT / 'gunicorn.conf.py')!r})['post_worker_init'](worker=None); "
+        f"runpy.run_path({str(ROOT / 'gunicorn.conf.py')!r})['when_ready'](server=None); "
         "print(before, 'commitments.views.public' in sys.modules)"
     )
     found = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert found.stdout.split() == ["False", "True"]
 
 
+def test_the_app_server_forks_its_workers_with_no_connection_open(tmp_path):
+    """A connection the app opened while loading would be one socket shared by every worker forked from it."""
+    script = (
+        "import runpy, django; django.setup(); from django.db import connection; connection.ensure_connection(); "
+        "opened = connection.connection is not None; "
+        f"runpy.run_path({str(ROOT / 'gunicorn.conf.py')!r})['when_ready'](server=None); "
+        "print(opened, connection.connection is None)"
+    )
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    found = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert found.stdout.split() == ["True", "True"], found.stderr
+
+
 def test_a_worker_freezes_what_it_loaded_out_of_the_collectors_reach():
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     threshold = gc.get_threshold()
     try:
-        config["post_worker_init"](worker=None)
+        config["when_ready"](server=None)
         assert gc.get_freeze_count() > 0
         assert gc.get_threshold() == config["GC_THRESHOLD"]
     finally:

@@ -29,6 +29,7 @@ from .dates import formatted
 from .exports import commitment_fields, in_total_order
 from .links import slug_url
 from .models import Commitment
+from .seek import from_anchor
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -40,7 +41,8 @@ class PageByIds(TableQuerysetData):
 
     The database sorts and skips only ids and sort keys, and what the rows carry (joins, counts) is read for
     the page's rows alone. A page nearer the end than the start is read from the end, in the reverse order,
-    so the last page costs what the first does; the middle pages cost the most.
+    so the last page costs what the first does; a page in the middle is read from the nearest anchor before it
+    (`seek.from_anchor`) where the order allows.
     """
 
     searched = False  # whether the rows are a search's matches (`in_order`)
@@ -58,9 +60,9 @@ class PageByIds(TableQuerysetData):
         ordered = self.in_order()
         start, stop, count = key.start or 0, key.stop, len(self)
         if stop is not None and start > count - stop:
-            ids = list(ordered.reverse().values_list("pk", flat=True)[max(count - stop, 0) : count - start])[::-1]
+            ids = ids_between(ordered.reverse(), max(count - stop, 0), count - start)[::-1]
         else:
-            ids = list(ordered.values_list("pk", flat=True)[key])
+            ids = ids_between(ordered, start, stop)
         rows = self.data.order_by().in_bulk(ids)
         return [rows[pk] for pk in ids]
 
@@ -74,6 +76,12 @@ class PageByIds(TableQuerysetData):
         if self.searched and connection.vendor == "postgresql" and len(self) <= SORTED_MATCHES:
             return sorted_not_walked(ordered)
         return ordered
+
+
+def ids_between(ordered, start, stop):
+    """The ids of the rows from number `start` to before `stop` in the order, read from the anchor before them."""
+    rows, offset = from_anchor(ordered, start)
+    return list(rows.values_list("pk", flat=True)[offset : None if stop is None else offset + stop - start])
 
 
 def sorted_not_walked(queryset):

@@ -1,6 +1,8 @@
 """Table pages are read ids first, and pages nearer the end are read from the end: every page must hold
 exactly the rows that plain slicing of the sorted list gives, ties included."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -9,6 +11,7 @@ from django.urls import reverse
 
 from commitments import services
 from commitments.models import Commitment, Pillar
+from commitments.seek import ANCHOR_EVERY
 
 from .factories import CommitmentFactory, PillarFactory, SourceDocumentFactory
 
@@ -32,8 +35,14 @@ def page_slugs(client, **params):
     return [row.record.slug for row in response.context["table"].page.object_list]
 
 
-@pytest.mark.parametrize("sort", ["", "title", "-title", "status", "-target_date", "pillar", "-pillar"])
-def test_every_page_holds_the_rows_of_the_sorted_list(client, rows, sort):
+SORTS = ["", "title", "-title", "status", "-target_date", "pillar", "-pillar"]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+@pytest.mark.parametrize("anchor_every", [ANCHOR_EVERY, 3, 7])
+def test_every_page_holds_the_rows_of_the_sorted_list(client, rows, sort, anchor_every, monkeypatch):
+    """With the anchors of deep pages (`seek.from_anchor`) a few rows apart, most pages are read from one."""
+    monkeypatch.setattr("commitments.seek.ANCHOR_EVERY", anchor_every)
     pages = [page_slugs(client, page=number, **({"sort": sort} if sort else {})) for number in range(1, 6)]
     everything = [slug for page in pages for slug in page]
     assert len(everything) == 23 and len(set(everything)) == 23  # no row twice, none missing
@@ -92,6 +101,51 @@ def test_a_deep_page_is_counted_off_the_index_alone(client, rows, page):
     # PostgreSQL: "Index Only Scan [Backward] using <index>"; SQLite: "SCAN … USING COVERING INDEX <index>".
     reading = "Index Only Scan" if connection.vendor == "postgresql" else "USING COVERING INDEX"
     assert [step for step in steps if reading in step and "commitment_order_title_en" in step], steps
+
+
+@pytest.mark.parametrize("page", [2, 3])
+def test_a_deep_page_is_read_from_the_anchor_before_it(client, rows, page, monkeypatch):
+    """Rows 5-9 of 23 are read from row 5, the anchor; rows 10-14, nearer the end, from row 5 of the order read
+    backwards (rows 8-12 backwards), skipping 3. Each by a range of the order's index, instead of counting off every
+    row before them."""
+    monkeypatch.setattr("commitments.seek.ANCHOR_EVERY", 5)
+    [ids] = ids_queries(client, page=page)
+    assert ") >= (" in ids or ") <= (" in ids
+    assert int((re.search(r"OFFSET (\d+)", ids) or ["", "0"])[1]) == {2: 0, 3: 3}[page]
+    steps = plan(ids)
+    # PostgreSQL: "Index Cond: ((ROW(pillar_order, title_en, id) >= ROW(…)) …"; SQLite: "SEARCH … USING … INDEX".
+    sought = ("Index Cond: ((ROW(pillar_order",) if connection.vendor == "postgresql" else ("SEARCH", "INDEX")
+    assert [step for step in steps if all(words in step for words in sought)], steps
+    assert [step for step in steps if "commitment_order_title_en" in step], steps
+
+
+def test_the_anchors_move_with_a_write(client, rows, monkeypatch):
+    monkeypatch.setattr("commitments.seek.ANCHOR_EVERY", 3)
+
+    def everything():
+        return [slug for number in range(1, 6) for slug in page_slugs(client, page=number)]
+
+    before = everything()
+    first = CommitmentFactory(pillar=Pillar.objects.get(order=1), title="Aqueduct", published=False)
+    services.set_published(Commitment.objects.filter(pk=first.pk), True, user=None)
+    after = everything()
+    assert after == [first.slug, *before]
+
+
+def test_an_order_over_missing_translations_is_counted_off_not_sought(client, rows, monkeypatch):
+    """In Urdu the table is ordered by the Urdu titles, which these rows have not got but one: a row value
+    comparison with NULL in it is unknown, so no anchor is used, and every page is still right."""
+    monkeypatch.setattr("commitments.seek.ANCHOR_EVERY", 3)
+    translated = rows.filter(pillar__order=2).order_by("pk")[4]
+    translated.title_ur = "سڑک"
+    services.save_commitment(translated, user=None, expected_version=translated.version)
+    table = reverse("commitments:commitment_list").replace("/commitments/", "/ur/commitments/")
+    with CaptureQueriesContext(connection) as context:
+        pages = [client.get(table, {"per_page": 5, "page": number}) for number in range(1, 6)]
+    assert not [query for query in context.captured_queries if ") >= (" in query["sql"] or ") <= (" in query["sql"]]
+    listed = [row.record.slug for page in pages for row in page.context["table"].page.object_list]
+    everything = client.get(table, {"per_page": 100}).context["table"].page.object_list
+    assert listed == [row.record.slug for row in everything] and len(set(listed)) == 23
 
 
 def test_a_pillar_that_moves_takes_its_commitments_with_it(client, rows):
@@ -164,7 +218,7 @@ def test_a_filter_reads_its_list_of_choices_once(rows, name):
     assert len(read_later) == (1 if name == "owner" else 0)
 
 
-@pytest.mark.parametrize("sort", ["", "title", "-title", "status", "-target_date", "pillar", "-pillar"])
+@pytest.mark.parametrize("sort", SORTS)
 def test_a_search_pages_through_its_matches_in_the_tables_order(client, rows, sort):
     """A search's matches are sorted rather than walked along the order's index on PostgreSQL when they are few
     (`PageByIds.in_order`); either way each page holds the rows of the sorted list of matches."""

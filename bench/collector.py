@@ -1,6 +1,5 @@
 """How much of a worker's page loads Python's garbage collector takes, with Python's settings or with the
-worker's (`when_ready` in gunicorn.conf.py, before the master forks it: what the app loaded frozen, a larger young
-generation).
+worker's (`post_worker_init` in gunicorn.conf.py: what the app loaded frozen, a larger young generation).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_100000 .venv/bin/python bench/collector.py
     DATABASE_URL=... .venv/bin/python bench/collector.py --worker-settings

@@ -28,9 +28,9 @@ end
 
 
 def as_in_a_worker():
-    """This process set up as gunicorn's master sets up the app before it forks each worker (`when_ready` in
+    """This process set up as gunicorn sets up each worker once it has loaded the app (`post_worker_init` in
     gunicorn.conf.py: the views imported, the garbage collector's settings)."""
-    runpy.run_path(str(ROOT / "gunicorn.conf.py"))["when_ready"](server=None)
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"](worker=None)
 
 
 def free_port():

@@ -155,7 +155,7 @@ def measure_writes(user, runs=3):
     """Each write at scale, `runs` times (each rolled back), timed and checked; the run of the median time is
     the one reported, with every run's time beside it (the first reads rows nothing has read yet). Printed as
     it goes. Editors write through a gunicorn worker: the writes run with its garbage collector settings
-    (`when_ready` in gunicorn.conf.py)."""
+    (`post_worker_init` in gunicorn.conf.py)."""
     as_in_a_worker()
     results = []
     for write in (progress_update, publish):

@@ -156,8 +156,8 @@ def shared_services(tmp_path):
 
 @pytest.mark.slow
 def test_two_app_servers_share_postgres_and_redis(shared_services):
-    """The second server replaces each worker after 2 requests: a worker forked from the loaded app anew has
-    connections of its own to both."""
+    """The second server replaces each worker after 2 requests: each new worker opens connections of its own to
+    both, and serves what the other server wrote."""
     servers, bases = [], []
     try:
         for recycle_after in ([], ["--max-requests", "2", "--max-requests-jitter", "0"]):
@@ -207,37 +207,24 @@ def test_two_app_servers_share_postgres_and_redis(shared_services):
     assert "Autorestarting worker" in servers[1].stderr.read()
 
 
-def test_the_app_server_imports_every_view_before_it_forks_a_worker():
-    """In a new process, as gunicorn's master loads the app: the views are not imported by Django's setup, and are
-    once the master is ready to fork its workers."""
+def test_a_worker_imports_every_view_before_its_first_request():
+    """In a new process, as gunicorn starts a worker: the views are not imported by Django's setup, and are once the
+    worker has initialised."""
     script = (
         "import runpy, sys, django; django.setup(); "
         "before = 'commitments.views.public' in sys.modules; "
-        f"runpy.run_path({str(ROOT / 'gunicorn.conf.py')!r})['when_ready'](server=None); "
+        f"runpy.run_path({str(ROOT / 'gunicorn.conf.py')!r})['post_worker_init'](worker=None); "
         "print(before, 'commitments.views.public' in sys.modules)"
     )
     found = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert found.stdout.split() == ["False", "True"]
 
 
-def test_the_app_server_forks_its_workers_with_no_connection_open(tmp_path):
-    """A connection the app opened while loading would be one socket shared by every worker forked from it."""
-    script = (
-        "import runpy, django; django.setup(); from django.db import connection; connection.ensure_connection(); "
-        "opened = connection.connection is not None; "
-        f"runpy.run_path({str(ROOT / 'gunicorn.conf.py')!r})['when_ready'](server=None); "
-        "print(opened, connection.connection is None)"
-    )
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    found = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert found.stdout.split() == ["True", "True"], found.stderr
-
-
 def test_a_worker_freezes_what_it_loaded_out_of_the_collectors_reach():
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     threshold = gc.get_threshold()
     try:
-        config["when_ready"](server=None)
+        config["post_worker_init"](worker=None)
         assert gc.get_freeze_count() > 0
         assert gc.get_threshold() == config["GC_THRESHOLD"]
     finally:

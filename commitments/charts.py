@@ -7,6 +7,9 @@ templates only draw. Every chart also carries its numbers as text.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+
 from .vocabulary import Status, Verdict
 
 
@@ -44,6 +47,42 @@ class BarChart:
                 segment.x = x
                 segment.width = 100 * segment.value / largest
                 x += segment.width
+
+
+def bar_rows(chart):
+    """The `<tr>` of each row of a bar chart: its label (a link where it has one) and meaning, its bar with a
+    rectangle and a tooltip per segment, and its total; a stacked chart (one with a legend) also names each
+    segment in the bar's description and in text beside it. Written in Python, like the badges: each
+    segment's label and number appear three times, and a template looks each one up again."""
+    stacked = bool(chart.legend)
+    return format_html_join("\n", "{}", ((_bar_row(row, stacked),) for row in chart.rows))
+
+
+def _bar_row(row, stacked):
+    label = str(row.label)
+    segments = [(segment, str(segment.label), localize(segment.value)) for segment in row.segments]
+    named = [f"{name} {value}" for _, name, value in segments]
+    total = localize(row.total)
+    rectangles = format_html_join(
+        "",
+        '<rect class="status-{}" x="{}" y="0" width="{}" height="10"><title>{}: {}</title></rect>',
+        (
+            (segment.key, f"{segment.x:.2f}", f"{segment.width:.2f}", name, value)
+            for segment, name, value in segments
+            if segment.value
+        ),
+    )
+    return format_html(
+        '<tr><th scope="row">{}{}</th><td class="bar-cell">'
+        '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{}">{}</svg>{}'
+        '</td><td class="number">{}</td></tr>',
+        format_html('<a href="{}">{}</a>', row.url, label) if row.url else label,
+        format_html('<span class="meaning">{}</span>', row.meaning) if row.meaning else "",
+        ", ".join([f"{label}: {total}", *named]) if stacked else f"{label}: {total}",
+        rectangles,
+        format_html('<span class="segments">{}</span>', ", ".join(named)) if stacked else "",
+        total,
+    )
 
 
 def choice_chart(counts, choices, url_for):

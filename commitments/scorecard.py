@@ -3,6 +3,7 @@ what is due and how it went, how much rests on the promiser's own word, and a re
 number comes with the address of the filtered table that makes it."""
 
 from collections import Counter
+from operator import itemgetter
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -52,10 +53,10 @@ class Tally:
     def by(self, *fields, where=lambda group: True, due=False):
         """{value (or tuple of values, for several fields): count} of the groups `where` keeps."""
         counts = Counter()
+        key = itemgetter(*fields)  # a tuple of several fields' values, or one field's value
         for group, n, due_n in self.groups:
             if where(group):
-                key = tuple(group[field] for field in fields)
-                counts[key if len(fields) > 1 else key[0]] += due_n if due else n
+                counts[key(group)] += due_n if due else n
         return counts
 
 

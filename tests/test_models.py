@@ -174,3 +174,25 @@ def test_every_status_has_a_meaning_and_export_mappings():
             "Suspended",
             "Cancelled",
         }
+
+
+def test_a_row_read_with_deferred_columns_holds_what_a_whole_row_does():
+    """`LoadsDeferredRowsQuickly` puts each column read in its own field, whatever is deferred and in whatever
+    order the query names them, and leaves the others to be read when asked for."""
+    commitment = CommitmentFactory(title="Train 1,000 people", progress=40, location="Gwadar", weight=3)
+    whole = Commitment.objects.select_related("pillar").get(pk=commitment.pk)
+    fields = [field.attname for field in Commitment._meta.concrete_fields]
+    for queryset in (
+        Commitment.objects.defer("quote", "summary", "geometry"),
+        Commitment.objects.only("weight", "title", "pillar", "slug", "target_date").select_related("pillar"),
+        Commitment.objects.for_listing(),
+    ):
+        read = queryset.get(pk=commitment.pk)
+        deferred = read.get_deferred_fields()
+        assert deferred and set(deferred) < set(fields)
+        for name in fields:
+            if name not in deferred:
+                assert getattr(read, name) == getattr(whole, name), name
+        # A deferred column is read when asked for, and it is the right one.
+        assert [getattr(read, name) for name in sorted(deferred)] == [getattr(whole, name) for name in sorted(deferred)]
+        assert read.pillar.name == whole.pillar.name

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from ..dates import PreciseDatesMixin, precision_field
 from ..vocabulary import Measure
-from .common import ListsValidChoices, translation_columns
+from .common import ListsValidChoices, LoadsDeferredRowsQuickly, translation_columns
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -21,7 +21,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.pending().filter(due_date__lte=day)
 
 
-class Milestone(ListsValidChoices, PreciseDatesMixin, models.Model):
+class Milestone(LoadsDeferredRowsQuickly, ListsValidChoices, PreciseDatesMixin, models.Model):
     PRECISE_DATES = {"due_date": "due_date_precision", "completed_date": "completed_date_precision"}
 
     commitment = models.ForeignKey(

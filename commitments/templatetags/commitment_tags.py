@@ -1,11 +1,12 @@
 from django import template
 
 from .. import badges
-from ..charts import Drift, Sparkline
+from ..charts import Drift, Sparkline, bar_rows
 
 register = template.Library()
 register.simple_tag(badges.status_badge, name="status_badge")
 register.simple_tag(badges.progress_bar, name="progress_bar")
+register.simple_tag(bar_rows, name="bar_rows")
 
 
 @register.simple_tag

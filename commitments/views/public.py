@@ -46,13 +46,14 @@ def dashboard(request):
         "verdicts": scorecard.verdict_summary(tally),
         **scorecard.status_charts(tally, list(Pillar.objects.order_by("order"))),
         "key_numbers": key_numbers(),
+        # The two short lists read only what they show: a commitment has sixty columns.
         "overdue": published.exclude(claim_kind=ClaimKind.REPORTED_RESULT)
         .overdue()
-        .for_listing()
+        .only("title", "slug", "target_date", "target_date_precision")
         .order_by("target_date")[:20],
         "updates": ProgressUpdate.objects.public()
         .select_related("commitment")
-        .defer(*long_texts("commitment__"))[:LATEST_UPDATES],
+        .only("date", "text", "commitment__title", "commitment__slug")[:LATEST_UPDATES],
     }
     return render(request, "commitments/dashboard.html", context)
 

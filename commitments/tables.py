@@ -1,6 +1,6 @@
 import datetime
 import html
-from functools import cache
+from functools import cache, partial
 from operator import attrgetter
 
 import django_tables2 as tables
@@ -108,6 +108,7 @@ class Cells:
         self.bound_column, self.column = bound_column, bound_column.column
         self.accessor = A(bound_column.accessor)
         self.owner, self.choices = self.choices_of(self.accessor, model)
+        self.read = self.reader_of(self.accessor, model)
         arguments, catch_all = arguments_of(getattr(bound_column.render, "__func__", bound_column.render))
         self.arguments = None if catch_all else arguments
         # A column that renders the same whatever the record's attribute of its name holds (a form, a button)
@@ -135,6 +136,19 @@ class Cells:
         labels = {value: force_str(label) for value, label in field.flatchoices}
         return A(A.SEPARATOR.join(path)) if path else None, (field.attname, labels)
 
+    @staticmethod
+    def reader_of(accessor, model):
+        """How a cell reads its value from the record: one of the model's own fields as an attribute; anything else
+        (a path across relations, a method, an annotation) as django-tables2 resolves it, which tries a key
+        first and calls what is callable, several times slower."""
+        try:
+            field = model._meta.get_field(accessor)
+        except (FieldDoesNotExist, AttributeError):
+            field = None
+        if field is not None and field.concrete:
+            return attrgetter(field.name)
+        return partial(accessor.resolve, quiet=True)
+
     def value(self, record):
         if self.choices:
             owner = self.owner.resolve(record, quiet=True) if self.owner else record
@@ -142,7 +156,7 @@ class Cells:
                 attname, labels = self.choices
                 value = getattr(owner, attname)
                 return labels.get(value, force_str(value, strings_only=True))
-        return self.accessor.resolve(record, quiet=True)
+        return self.read(record)
 
     def render(self, given):
         """The column's render method with the arguments it takes; None if it takes one not given

@@ -52,7 +52,7 @@ class StaffExportMixin(SafeExportMixin):
 
 
 def staff_commitments():
-    return Commitment.objects.for_listing().select_related("owner").with_last_update()
+    return Commitment.objects.for_listing("owner", "owner__username").select_related("owner").with_last_update()
 
 
 class StaffCommitmentListView(StaffMixin, StaffExportMixin, SearchedTableMixin, SingleTableMixin, FilterView):

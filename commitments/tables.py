@@ -16,7 +16,7 @@ from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -221,8 +221,9 @@ class Table(tables.Table):
 
     @cached_property
     def here(self):
-        """The page's path and query, where a form in a row sends the reader back to."""
-        return self.request.get_full_path()
+        """The page's path and query, where a form in a row sends the reader back to: escaped once for the page,
+        not on every row."""
+        return escape(self.request.get_full_path())
 
     @cached_property
     def csrf_input(self):
@@ -379,7 +380,12 @@ class CommitmentTable(Table):
         return record.precise("target_date").deadline()
 
     def render_checkability(self, value):
-        return gettext("%(grade)s of 5") % {"grade": value}
+        return self.grade_words % {"grade": value}
+
+    @cached_property
+    def grade_words(self):
+        """How a grade reads, translated once for the page."""
+        return gettext("%(grade)s of 5")
 
 
 class StaffCommitmentTable(CommitmentTable):
@@ -416,6 +422,11 @@ class QueueTable(StaffCommitmentTable):
         self.can_check = can_check
         super().__init__(*args, **kwargs)
 
+    @cached_property
+    def check_words(self):
+        """The words of a row's form, translated once for the page."""
+        return gettext("Source checked"), gettext("Checked, nothing new")
+
     def render_check(self, record):
         """A form to record "checked, nothing new", offering the source of the latest update again."""
         if not self.can_check:
@@ -434,11 +445,11 @@ class QueueTable(StaffCommitmentTable):
             self.csrf_input,
             self.here,
             record.pk,
-            gettext("Source checked"),
+            self.check_words[0],
             record.pk,
             record.latest_source_url or "",
             document,
-            gettext("Checked, nothing new"),
+            self.check_words[1],
         )
 
 
@@ -448,6 +459,10 @@ class DraftTable(StaffCommitmentTable):
     @cached_property
     def can_publish(self):
         return self.request.user.has_perm("commitments.publish_commitment")
+
+    @cached_property
+    def publish_word(self):
+        return gettext("Publish")
 
     def render_publish(self, record):
         """A button that publishes the draft, for those who may."""
@@ -461,7 +476,7 @@ class DraftTable(StaffCommitmentTable):
             self.csrf_input,
             record.version,
             self.here,
-            gettext("Publish"),
+            self.publish_word,
         )
 
 

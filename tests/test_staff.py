@@ -1,4 +1,6 @@
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -337,10 +339,13 @@ def test_staff_lists_issue_a_fixed_number_of_queries(client, viewer, name, today
 def test_editor_publishes_a_draft_from_the_drafts_list(client, editor):
     draft = CommitmentFactory(title="Draft bridge", published=False)
     client.force_login(editor)
-    drafts = reverse("commitments:staff_drafts")
+    drafts = reverse("commitments:staff_drafts") + "?q=bridge&sort=title"
     page = client.get(drafts).content.decode()
     assert reverse("commitments:staff_publish", args=[draft.slug]) in page
-    form = {"published": "1", "next": drafts, "version": draft.version}
+    # The button sends the reader back to the list as it was, its query escaped once in the page.
+    [back] = re.findall(r'name="next" value="([^"]*)"', page)
+    assert html.unescape(back) == drafts
+    form = {"published": "1", "next": html.unescape(back), "version": draft.version}
     response = client.post(reverse("commitments:staff_publish", args=[draft.slug]), form)
     assert response["Location"] == drafts
     draft.refresh_from_db()

@@ -21,7 +21,7 @@ from operator import itemgetter
 import orjson
 import tablib
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import CharField, Func, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
@@ -117,8 +117,22 @@ def text(path):
     return plain(path, text=True)
 
 
+class DayText(Func):
+    """A date as the text of its ISO date (2025-02-21), written by the database: read as dates, the 95,000
+    rows of a full export took each date from text to a `date` (on SQLite, which keeps dates as that text)
+    and back to text again, half a million times."""
+
+    output_field = CharField()
+    template = "to_char(%(expressions)s, 'YYYY-MM-DD')"  # not a cast, which writes the server's DateStyle
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # The text SQLite keeps, cast so that the column loses the declared type that Python's sqlite3 module
+        # would read as a date.
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)", **extra_context)
+
+
 def day(path):
-    return Field((path,), lambda value: value.isoformat() if value else None)
+    return Field((DayText(path),))
 
 
 def choice(path, choices):
@@ -138,7 +152,7 @@ def translated(path):
 def precision(date_path, precision_path):
     """How precise a date is: empty where there is no date."""
     labels = {value: str(label) for value, label in DatePrecision.choices}
-    return Field((date_path, precision_path), lambda date, exact: labels.get(exact) if date else None)
+    return Field((DayText(date_path), precision_path), lambda date, exact: labels.get(exact) if date else None)
 
 
 def commitment_fields():
@@ -173,12 +187,9 @@ def commitment_fields():
         "statement_count": plain("statement_count"),
         "start_date": day("start_date"),
         "start_date_precision": precision("start_date", "start_date_precision"),
-        "completion_date": Field(
-            ("status", "completion_date"),
-            lambda status, date: shown(status, date) and date.isoformat(),
-        ),
+        "completion_date": Field(("status", DayText("completion_date")), shown),
         "completion_date_precision": Field(
-            ("status", "completion_date", "completion_date_precision"),
+            ("status", DayText("completion_date"), "completion_date_precision"),
             lambda status, date, exact: precisions.get(exact) if shown(status, date) else None,
         ),
         "location": text("location"),

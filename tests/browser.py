@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -74,3 +75,17 @@ def in_own_thread(function, *args, timeout=120):
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("result")
+
+
+def shot(page, name):
+    """A full-page screenshot, kept as a CI artifact. Chromium now and then refuses one ("Unable to capture
+    screenshot") while the other test worker keeps the machine busy; the page is there, so it is asked once more
+    rather than failing a test whose assertions do not read the picture."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = str(SCREENSHOTS / f"{name}.png")
+    try:
+        page.screenshot(path=path, full_page=True)
+    except PlaywrightError as error:
+        if "Unable to capture screenshot" not in str(error):
+            raise
+        page.screenshot(path=path, full_page=True)

@@ -24,7 +24,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from commitments.models import Commitment  # noqa: E402
 
-from .browser import CHROMIUM_ARGS, SCREENSHOTS, require_chromium  # noqa: E402
+from .browser import CHROMIUM_ARGS, require_chromium, shot  # noqa: E402
 from .conftest import CATALOGUE  # noqa: E402
 from .factories import CommitmentFactory  # noqa: E402
 
@@ -73,11 +73,6 @@ def page(browser):
 def site(transactional_db, catalogue, live_server):
     """The live server's address, with the real speech catalogue loaded where the server thread can see it."""
     return live_server.url
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def query(page):

@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 
 from commitments.models import Commitment
 
-from .browser import allow_async_unsafe, chromium, in_own_thread  # noqa: F401  (fixtures)
+from .browser import allow_async_unsafe, chromium, in_own_thread, shot  # noqa: F401  (fixtures)
 from .factories import UserFactory
-from .test_browser_write_path import PASSWORD, in_browser, shot, sign_in
+from .test_browser_write_path import PASSWORD, in_browser, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

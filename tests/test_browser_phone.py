@@ -3,9 +3,9 @@ scrolls inside its own box) and no console error."""
 
 import pytest
 
-from .browser import allow_async_unsafe, chromium, in_own_thread  # noqa: F401  (fixtures)
+from .browser import allow_async_unsafe, chromium, in_own_thread, shot  # noqa: F401  (fixtures)
 from .factories import UserFactory
-from .test_browser_write_path import PASSWORD, in_browser, shot, sign_in
+from .test_browser_write_path import PASSWORD, in_browser, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,10 +13,10 @@ from commitments.models import Commitment, Milestone
 
 from .browser import (  # noqa: F401  (fixtures)
     CHROMIUM_ARGS,
-    SCREENSHOTS,
     allow_async_unsafe,
     chromium,
     in_own_thread,
+    shot,
 )
 from .factories import UserFactory
 
@@ -54,11 +54,6 @@ def sign_in(page, site, username):
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     expect(page.locator("#user-tools")).to_be_visible()
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_editor_moves_a_status_only_by_recording_a_sourced_update(transactional_db, catalogue, live_server, chromium):  # noqa: F811

@@ -42,8 +42,8 @@ class ListsValidChoices:
 
 
 class LoadsDeferredRowsQuickly:
-    """Rows read with some columns deferred (`defer`, `only`: every list defers a commitment's long texts) are
-    spread over the model's fields as quickly as whole rows. Django's `Model.from_db` looks each of the model's
+    """Rows read with some columns deferred (`defer`, `only`: the lists read only some of a commitment's columns)
+    are spread over the model's fields as quickly as whole rows. Django's `Model.from_db` looks each of the model's
     fields up in the list of the columns read, on every row: for a commitment's sixty fields, most of the time
     it takes to build one. Here the place of each field in the row is worked out once for each set of columns
     read."""

@@ -5,10 +5,10 @@ from playwright.sync_api import expect, sync_playwright
 
 from .browser import (  # noqa: F401  (fixtures, shared with the map's browser test)
     CHROMIUM_ARGS,
-    SCREENSHOTS,
     allow_async_unsafe,
     chromium,
     in_own_thread,
+    shot,
     site,
 )
 
@@ -37,12 +37,11 @@ def visit_in_urdu(base, browser_path):
             assert brand["x"] > 1280 / 2, brand
             transform = page.locator("svg.bar").first.evaluate("element => getComputedStyle(element).transform")
             assert transform.startswith("matrix(-1"), transform
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "dashboard-ur.png"), full_page=True)
+            shot(page, "dashboard-ur")
 
             page.goto(base + "/ur/commitments/kkh-phase-ii-realignment/")
             expect(page.locator("h1")).not_to_have_text("Realign the Karakoram Highway Phase II")
-            page.screenshot(path=str(SCREENSHOTS / "commitment-ur.png"), full_page=True)
+            shot(page, "commitment-ur")
 
             # The switcher keeps the page.
             page.get_by_role("navigation", name="زبان").get_by_role("link", name="English").click()

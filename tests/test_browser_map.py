@@ -14,10 +14,10 @@ from commitments.models import Commitment
 
 from .browser import (  # noqa: F401  (fixtures)
     CHROMIUM_ARGS,
-    SCREENSHOTS,
     allow_async_unsafe,
     chromium,
     in_own_thread,
+    shot,
     site,
 )
 
@@ -70,8 +70,7 @@ def visit_the_map(site, chromium, points, lines):  # noqa: F811
             expect(page.locator("ul.map-legend li").first).to_be_visible()
             expect(page.get_by_role("heading", name="Commitments on the map")).to_be_visible()
             expect(page.locator("ol.map-list > li")).to_have_count(points + lines)
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "map.png"), full_page=True)
+            shot(page, "map")
 
             slug, title = OPENED
             page.locator("ol.map-list").get_by_role("link", name=title).click()

@@ -280,6 +280,11 @@ def goals(configs, checks):
     return lines + errors
 
 
+def rounds_of(loads):
+    """How many rounds each cached page was loaded in (one in results written before rounds)."""
+    return max((len(load.get("p95_rounds", [0])) for load in loads if load["kind"] == "cached"), default=1)
+
+
 def report(meta, configs):
     done = [config for config in configs if "loads" in config]
     checks = Checks(done)
@@ -325,5 +330,7 @@ def report(meta, configs):
             f"max {max(x['foreign'] for x in loads):.0%} of the machine; above a few percent a row is slower "
             "than on a quiet machine.",
             f"- Failed or non-200 responses during the loads: {errors}.",
+            f"- Loads run again because a worker was replaced during them: {sum(x.get('reruns', 0) for x in loads)}; "
+            f"each cached page and static copy is the median p95 of {rounds_of(loads)} alternating rounds.",
         ]
     return "\n".join(lines) + "\n"

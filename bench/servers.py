@@ -220,6 +220,7 @@ class Load:
     foreign: float = 0.0  # share of the machine's CPU used by other processes meanwhile
     restarts: int = 0  # gunicorn workers replaced meanwhile (max_requests)
     rss_mb: float = 0.0  # the highest RSS of any one worker meanwhile
+    reruns: int = 0  # earlier loads of the URL thrown away because a worker was replaced during them
 
     @property
     def rps(self):
@@ -233,7 +234,8 @@ class Load:
         text = f"{rate} req/s, p50 {self.p50:.1f} ms, p95 {self.p95:.1f} ms"
         text += f", {self.errors} errors" if self.errors else ""
         text += f", other processes {self.foreign:.0%} CPU" if self.foreign >= 0.05 else ""
-        return text + (f", {self.restarts} worker restarts" if self.restarts else "")
+        text += f", {self.restarts} worker restarts" if self.restarts else ""
+        return text + (f", run {self.reruns + 1} times (restarts)" if self.reruns else "")
 
 
 def warm(port, url, cookie, clients, rounds):

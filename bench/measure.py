@@ -10,9 +10,9 @@
    times each; the median counts).
 4. gunicorn serves it with the cache on: each public page is loaded beside its static copy, in three rounds
    that alternate the two; the median p95 of each counts.
+5. The writes at scale (writes.py), three times each; the median counts.
 
 A load during which gunicorn replaced a worker (`max_requests`) is run again, up to twice.
-5. The writes at scale (writes.py), three times each; the median counts.
 """
 
 import argparse

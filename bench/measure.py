@@ -200,8 +200,9 @@ def until_no_restart(load_once):
     """The load, run again up to RESTART_RERUNS times while a worker was replaced during it; the last one, with
     how many were thrown away."""
     result = load_once()
-    while result.restarts and result.reruns < RESTART_RERUNS:
-        reruns = result.reruns + 1
+    for reruns in range(1, RESTART_RERUNS + 1):
+        if not result.restarts:
+            break
         result = load_once()
         result.reruns = reruns
     return result

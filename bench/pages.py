@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from bench.seed import seed
-from commitments.models import Commitment, Pillar, SourceDocument
+from commitments.models import Commitment, EvidenceSource, Pillar, SourceDocument
 
 ADMIN = "/admin/commitments/commitment/"
 ADMIN_PAGE = 100  # rows of a changelist page
@@ -39,11 +39,13 @@ def use_database(name):
 
 
 def prepare_database(commitments, seed_number):
-    """Migrate, and seed unless the database holds `commitments` commitments; returns the seconds seeding took
-    (None when reused). Either way the database is then left as autovacuum leaves one in use."""
+    """Migrate, and seed unless the database holds `commitments` commitments and the evidence they cite; returns
+    the seconds seeding took (None when reused). Either way the database is then left as autovacuum leaves one in
+    use."""
     call_command("migrate", verbosity=0)
     held = Commitment.objects.count()
-    if held == commitments:
+    # A database seeded before the seed wrote evidence records holds the commitments but not what they cite.
+    if held == commitments and EvidenceSource.objects.exists():
         print(f"  reusing {connection.settings_dict['NAME']}: {held:,} commitments", flush=True)
         vacuum()
         return None

@@ -4,7 +4,8 @@
 
 Seeds the database of DATABASE_URL (SQLite or PostgreSQL). For N commitments: about N/50 source documents
 (each a generated speech or statement in which every commitment's quote occurs word for word), 5 pillars with
-14 themes, N statements, 3N milestones, N indicators with 5N measurements and 5N progress updates. Everything
+14 themes, N statements, 3N milestones, N indicators with 5N measurements and 5N progress updates, and the
+evidence record of each URL and source document those measurements and updates cite. Everything
 comes from random.Random(seed) and fixed dates (never today's), so the same seed gives the same rows.
 
 It lives beside the benchmark rather than in the app: it is no tool for running the tracker, and its rows
@@ -53,6 +54,7 @@ from modeltranslation.utils import build_localized_fieldname  # noqa: E402
 from commitments.cache import COMMITMENTS, SITE, bump  # noqa: E402
 from commitments.models import (  # noqa: E402
     Commitment,
+    EvidenceSource,
     Indicator,
     Measurement,
     Milestone,
@@ -69,6 +71,7 @@ from commitments.vocabulary import (  # noqa: E402
     Measure,
     Party,
     ProgressMethod,
+    PublisherKind,
     SourceKind,
     Status,
 )
@@ -124,6 +127,18 @@ STATUSES = {
     Status.COMPLETED: 15,
     Status.STALLED: 6,
     Status.CANCELLED: 4,
+}
+# Who published the evidence the updates and measurements cite, as editors have classified it; a share is not
+# classified yet, as every evidence record starts.
+PUBLISHER_KINDS = {
+    PublisherKind.UNCLASSIFIED: 35,
+    PublisherKind.PAKISTAN_GOVERNMENT: 15,
+    PublisherKind.CHINA_GOVERNMENT: 10,
+    PublisherKind.JOINT_BODY: 5,
+    PublisherKind.STATE_MEDIA: 10,
+    PublisherKind.INDEPENDENT_MEDIA: 15,
+    PublisherKind.THIRD_PARTY_OFFICIAL: 5,
+    PublisherKind.ACADEMIC_NGO: 5,
 }
 DOCUMENT_KINDS = {
     DocumentKind.SPEECH: 40,
@@ -600,12 +615,47 @@ def seed_updates(rng, commitments):
     return list(numbered(rows()))
 
 
-def bring_in_line(commitments, statements, milestones, indicators, measurements, updates):
+def seed_evidence(rng, sources, measurements, updates):
+    """The evidence record of each URL and source document that measurements and updates cite, as the services
+    layer makes one when a citing record is saved (`services._evidence_for`: a URL or a document recorded once,
+    an update from a field visit classified as one), and as editors have classified them since (rows, not written
+    yet). Each citing row gets its `evidence_id`."""
+    documents = {source.pk: source for source, _ in sources}
+    evidence, recorded = [], {}
+
+    def record(key, fields, field_visit=False):
+        if key not in recorded:
+            kind = PublisherKind.FIELD_VISIT if field_visit else weighted(rng, PUBLISHER_KINDS)
+            country = rng.choice(["CHN", "PAK"]) if kind == PublisherKind.STATE_MEDIA else ""
+            evidence.append({"id": len(evidence) + 1, "publisher_kind": kind, "country": country, **fields})
+            recorded[key] = len(evidence)
+        return recorded[key]
+
+    for row in [*measurements, *updates]:
+        if url := row["source_url"]:
+            field_visit = row.get("source_kind") == SourceKind.FIELD_VISIT
+            row["evidence_id"] = record(url, {"url": url, "title": url[:300]}, field_visit)
+        else:
+            document = documents[row["source_document_id"]]
+            row["evidence_id"] = record(
+                document.pk,
+                {
+                    "source_document_id": document.pk,
+                    "title": document.title,
+                    "publisher": document.speaker,
+                    "published_on": document.date,
+                },
+            )
+    return evidence
+
+
+def bring_in_line(commitments, statements, milestones, indicators, measurements, updates, evidence):
     """Set what each commitment derives from its records and the day (its status and progress, its verdict, its
     evidence, its last check: `Commitment.derived_state`, the rule every write of the services layer applies)
     on its row before it is written, so that the figures are in line as real writes leave them. A parent is
     worked out after its children, whose progress it counts."""
     today = timezone.localdate()
+    cited = {row["id"]: BUILD[EvidenceSource](row) for row in evidence}
     records = {commitment.pk: {"updates": [], "milestones": [], "indicators": []} for commitment in commitments}
     for kind, rows in (("updates", updates), ("milestones", milestones)):
         for row in rows:
@@ -620,7 +670,7 @@ def bring_in_line(commitments, statements, milestones, indicators, measurements,
         children.setdefault(commitment.parent_id, []).append(commitment)
     statement_of = {statement.commitment_id: statement for statement in statements}
     for commitment in sorted(commitments, key=lambda commitment: commitment.pk in children):
-        loaded = loaded_records(commitment, statement_of[commitment.pk], records[commitment.pk])
+        loaded = loaded_records(commitment, statement_of[commitment.pk], records[commitment.pk], cited)
         loaded["children"] = children.get(commitment.pk, [])
         for relation, rows in loaded.items():
             setattr(commitment, f"loaded_{relation}", rows)
@@ -630,15 +680,18 @@ def bring_in_line(commitments, statements, milestones, indicators, measurements,
             delattr(commitment, f"loaded_{relation}")
 
 
-def loaded_records(commitment, statement, records):
-    """A commitment's records as `CommitmentQuerySet.for_deriving` loads them: {relation: model instances}."""
+def loaded_records(commitment, statement, records, cited):
+    """A commitment's records as `CommitmentQuerySet.for_deriving` loads them, each with the evidence it cites
+    (`cited`, by id): {relation: model instances}."""
     updates = [BUILD[ProgressUpdate](row) for row in records["updates"]]
     for update in updates:
-        update.commitment = commitment
+        update.commitment, update.evidence = commitment, cited[update.evidence_id]
     indicators = []
     for row, measurements in records["indicators"]:
         indicator = BUILD[Indicator](row)
         indicator.loaded_measurements = [BUILD[Measurement](measurement) for measurement in measurements]
+        for measurement in indicator.loaded_measurements:
+            measurement.evidence = cited[measurement.evidence_id]
         indicators.append(indicator)
     statement.source = commitment.source
     return {
@@ -660,7 +713,7 @@ def builder(model):
     return lambda row: model(*[row.get(name, default) for name, default in defaults])
 
 
-BUILD = {model: builder(model) for model in (ProgressUpdate, Indicator, Measurement, Milestone)}
+BUILD = {model: builder(model) for model in (ProgressUpdate, Indicator, Measurement, Milestone, EvidenceSource)}
 
 
 def tracker_models():
@@ -731,7 +784,8 @@ def seed(commitments, seed=1, reset=False):
         indicators = seed_indicators(rng, rows)
         measurements = seed_measurements(rng, indicators, sources)
         updates = seed_updates(rng, rows)
-        bring_in_line(rows, statements, milestones, indicators, measurements, updates)
+        evidence = seed_evidence(rng, sources, measurements, updates)
+        bring_in_line(rows, statements, milestones, indicators, measurements, updates, evidence)
         counts = {
             "source documents": len(sources),
             "pillars": len(pillars),
@@ -740,6 +794,7 @@ def seed(commitments, seed=1, reset=False):
             "statements": insert(Statement, statements),
             "milestones": insert(Milestone, milestones),
             "indicators": insert(Indicator, (row for row, _ in indicators)),
+            "evidence sources": insert(EvidenceSource, evidence),
             "measurements": insert(Measurement, measurements),
             "progress updates": insert(ProgressUpdate, updates),
         }

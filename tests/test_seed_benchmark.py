@@ -2,9 +2,11 @@
 
 import pytest
 
+from bench.pages import prepare_database
 from bench.seed import SeedError, main, seed
 from commitments.models import (
     Commitment,
+    EvidenceSource,
     Indicator,
     Measurement,
     Milestone,
@@ -14,7 +16,7 @@ from commitments.models import (
     Statement,
 )
 from commitments.search import search
-from commitments.vocabulary import Measure, Status
+from commitments.vocabulary import EvidenceStrength, Measure, PublisherKind, SourceKind, Status
 
 from .factories import CommitmentFactory
 
@@ -49,6 +51,24 @@ def test_row_counts():
     assert Measurement.objects.count() == counts["measurements"] == 1000
     assert ProgressUpdate.objects.count() == counts["progress updates"] == 1000
     assert SourceDocument.objects.count() == counts["source documents"] == 4
+
+
+def test_every_cited_url_and_document_has_its_one_evidence_record():
+    """As the services layer records them: a URL or a document once, every record citing it pointing there."""
+    seed(SIZE, SEED)
+    records = [*ProgressUpdate.objects.select_related("evidence"), *Measurement.objects.select_related("evidence")]
+    for record in records:
+        if record.source_url:
+            assert (record.evidence.url, record.evidence.source_document_id) == (record.source_url, None)
+        else:
+            assert (record.evidence.url, record.evidence.source_document_id) == ("", record.source_document_id)
+        if record.source_url and getattr(record, "source_kind", None) == SourceKind.FIELD_VISIT:
+            assert record.evidence.publisher_kind == PublisherKind.FIELD_VISIT
+    assert EvidenceSource.objects.count() == len({record.evidence_id for record in records})
+    for evidence in EvidenceSource.objects.all():
+        evidence.full_clean()
+    strengths = set(Commitment.objects.values_list("evidence_strength", flat=True))
+    assert {EvidenceStrength.SEVERAL_INDEPENDENT, EvidenceStrength.UNCLASSIFIED} <= strengths
 
 
 def test_every_quote_stands_at_its_offset_in_its_source():
@@ -141,3 +161,15 @@ def test_command_line_prints_the_counts_and_the_time(capsys):
         main(["--commitments", "200"])
     assert refused.value.code == 1
     assert "already holds data" in capsys.readouterr().err
+
+
+@pytest.mark.django_db(transaction=True)  # it migrates, which SQLite's schema editor refuses inside a transaction
+def test_the_benchmark_seeds_again_a_database_seeded_without_evidence():
+    seed(SIZE, SEED)
+    assert prepare_database(SIZE, SEED) is None  # reused
+    ProgressUpdate.objects.update(evidence=None)
+    Measurement.objects.update(evidence=None)
+    EvidenceSource.objects.all().delete()
+    assert prepare_database(SIZE, SEED) is not None
+    assert EvidenceSource.objects.exists()
+    assert Commitment.objects.count() == SIZE

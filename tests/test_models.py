@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from commitments.models import Commitment, Measurement, ProgressUpdate
+from commitments.models.commitments import CITED_EVIDENCE
 from commitments.vocabulary import Measure, Status
 
 from .factories import (
@@ -196,3 +197,24 @@ def test_a_row_read_with_deferred_columns_holds_what_a_whole_row_does():
         # A deferred column is read when asked for, and it is the right one.
         assert [getattr(read, name) for name in sorted(deferred)] == [getattr(whole, name) for name in sorted(deferred)]
         assert read.pillar.name == whole.pillar.name
+
+
+def test_a_measurement_and_its_evidence_read_as_deriving_reads_them_hold_their_columns():
+    """Measurements and evidence records load their deferred rows quickly too (`for_deriving` reads thousands of
+    them with a few columns each): each column read is in its own field, the others read when asked for."""
+    measurement = MeasurementFactory(value=640, as_of=datetime.date(2025, 11, 1))
+    measurement.evidence.publisher_kind, measurement.evidence.country = "state_media", "CHN"
+    measurement.evidence.save()
+    read = (
+        Measurement.objects.select_related("evidence")
+        .only("indicator", "value", "as_of", *CITED_EVIDENCE)
+        .get(pk=measurement.pk)
+    )
+    assert (read.indicator_id, read.value, read.as_of) == (measurement.indicator_id, 640, datetime.date(2025, 11, 1))
+    assert (read.evidence_id, read.evidence.publisher_kind, read.evidence.country) == (
+        measurement.evidence_id,
+        "state_media",
+        "CHN",
+    )
+    assert "note" in read.get_deferred_fields() and "url" in read.evidence.get_deferred_fields()
+    assert (read.source_url, read.evidence.url) == (measurement.source_url, measurement.source_url)

@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..vocabulary import GOVERNMENT_COUNTRIES, PARTY_COUNTRIES, LinkState, PublisherKind, Verdict, VerdictKind
-from .common import ListsValidChoices
+from .common import ListsValidChoices, LoadsDeferredRowsQuickly
 
 COUNTRY_CODE = RegexValidator(r"^[A-Z]{3}$", _("Give the country as three capital letters (ISO 3166-1), e.g. PAK."))
 
 
-class EvidenceSource(ListsValidChoices, models.Model):
+class EvidenceSource(LoadsDeferredRowsQuickly, ListsValidChoices, models.Model):
     """One source cited as evidence: a web page or file with its publisher, or one of the tracker's source
     documents. A URL or a document is recorded once and every citation of it points here."""
 

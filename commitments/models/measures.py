@@ -121,7 +121,7 @@ class Indicator(ListsValidChoices, models.Model):
                 raise ValidationError(errors)
 
 
-class Measurement(ListsValidChoices, PreciseDatesMixin, models.Model):
+class Measurement(LoadsDeferredRowsQuickly, ListsValidChoices, PreciseDatesMixin, models.Model):
     PRECISE_DATES = {"as_of": "as_of_precision"}
 
     indicator = models.ForeignKey(

@@ -617,35 +617,24 @@ def seed_updates(rng, commitments):
 
 def seed_evidence(rng, sources, measurements, updates):
     """The evidence record of each URL and source document that measurements and updates cite, as the services
-    layer makes one when a citing record is saved (`services._evidence_for`: a URL or a document recorded once,
-    an update from a field visit classified as one), and as editors have classified them since (rows, not written
-    yet). Each citing row gets its `evidence_id`."""
+    layer makes it when the first record citing it is saved (`EvidenceSource.first_cited`), and as editors have
+    classified those not from a field visit since (instances, not written yet). Each citing row gets its
+    `evidence_id`."""
     documents = {source.pk: source for source, _ in sources}
     evidence, recorded = [], {}
-
-    def record(key, fields, field_visit=False):
-        if key not in recorded:
-            kind = PublisherKind.FIELD_VISIT if field_visit else weighted(rng, PUBLISHER_KINDS)
-            country = rng.choice(["CHN", "PAK"]) if kind == PublisherKind.STATE_MEDIA else ""
-            evidence.append({"id": len(evidence) + 1, "publisher_kind": kind, "country": country, **fields})
-            recorded[key] = len(evidence)
-        return recorded[key]
-
     for row in [*measurements, *updates]:
-        if url := row["source_url"]:
-            field_visit = row.get("source_kind") == SourceKind.FIELD_VISIT
-            row["evidence_id"] = record(url, {"url": url, "title": url[:300]}, field_visit)
-        else:
-            document = documents[row["source_document_id"]]
-            row["evidence_id"] = record(
-                document.pk,
-                {
-                    "source_document_id": document.pk,
-                    "title": document.title,
-                    "publisher": document.speaker,
-                    "published_on": document.date,
-                },
-            )
+        key = row["source_url"] or row["source_document_id"]
+        if key not in recorded:
+            document = None if row["source_url"] else documents[row["source_document_id"]]
+            new = EvidenceSource.first_cited(row["source_url"], document, row.get("source_kind", ""))
+            if new.publisher_kind != PublisherKind.FIELD_VISIT:
+                new.publisher_kind = weighted(rng, PUBLISHER_KINDS)
+            if new.publisher_kind == PublisherKind.STATE_MEDIA:
+                new.country = rng.choice(["CHN", "PAK"])
+            new.id = len(evidence) + 1
+            evidence.append(new)
+            recorded[key] = new.id
+        row["evidence_id"] = recorded[key]
     return evidence
 
 
@@ -655,7 +644,7 @@ def bring_in_line(commitments, statements, milestones, indicators, measurements,
     on its row before it is written, so that the figures are in line as real writes leave them. A parent is
     worked out after its children, whose progress it counts."""
     today = timezone.localdate()
-    cited = {row["id"]: BUILD[EvidenceSource](row) for row in evidence}
+    cited = {record.pk: record for record in evidence}
     records = {commitment.pk: {"updates": [], "milestones": [], "indicators": []} for commitment in commitments}
     for kind, rows in (("updates", updates), ("milestones", milestones)):
         for row in rows:
@@ -713,7 +702,7 @@ def builder(model):
     return lambda row: model(*[row.get(name, default) for name, default in defaults])
 
 
-BUILD = {model: builder(model) for model in (ProgressUpdate, Indicator, Measurement, Milestone, EvidenceSource)}
+BUILD = {model: builder(model) for model in (ProgressUpdate, Indicator, Measurement, Milestone)}
 
 
 def tracker_models():

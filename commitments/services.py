@@ -40,7 +40,7 @@ from .models import (
     Theme,
     VerdictRecord,
 )
-from .vocabulary import PublisherKind, SourceKind, Status, VerdictKind
+from .vocabulary import Status, VerdictKind
 
 PARTS = (Statement, Milestone, Indicator, Measurement, ProgressUpdate, Check, VerdictRecord)
 # Records that cite a source (a URL or a source document), each linked to its evidence record when saved.
@@ -400,23 +400,18 @@ def _save(obj, user, update_fields=None):
 
 
 def _evidence_for(citing, user):
-    """The evidence record of what a record cites, created (unclassified) the first time a URL or document is
-    cited; an editor then says who published it."""
-    if citing.source_url:
-        found = EvidenceSource.objects.filter(url=citing.source_url).first()
-        kind = PublisherKind.FIELD_VISIT if getattr(citing, "source_kind", "") == SourceKind.FIELD_VISIT else None
-        new = EvidenceSource(url=citing.source_url, title=citing.source_url[:300])
-    elif citing.source_document_id:
-        found = EvidenceSource.objects.filter(source_document_id=citing.source_document_id).first()
-        document, kind = citing.source_document, None
-        new = EvidenceSource(
-            source_document=document, title=document.title, publisher=document.speaker, published_on=document.date
-        )
-    else:
+    """The evidence record of what a record cites, created the first time a URL or document is cited."""
+    document = citing.source_document if citing.source_document_id else None
+    new = EvidenceSource.first_cited(citing.source_url, document, getattr(citing, "source_kind", ""))
+    if new is None:
         return None
-    if found is not None:
-        return found
-    new.publisher_kind = kind or PublisherKind.UNCLASSIFIED
+    found = (
+        EvidenceSource.objects.filter(url=new.url)
+        if new.url
+        else EvidenceSource.objects.filter(source_document=document)
+    )
+    if existing := found.first():
+        return existing
     new.full_clean()
     _save(new, user)
     return new

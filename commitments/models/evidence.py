@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..vocabulary import GOVERNMENT_COUNTRIES, PARTY_COUNTRIES, LinkState, PublisherKind, Verdict, VerdictKind
+from ..vocabulary import (
+    GOVERNMENT_COUNTRIES,
+    PARTY_COUNTRIES,
+    LinkState,
+    PublisherKind,
+    SourceKind,
+    Verdict,
+    VerdictKind,
+)
 from .common import ListsValidChoices, LoadsDeferredRowsQuickly
 
 COUNTRY_CODE = RegexValidator(r"^[A-Z]{3}$", _("Give the country as three capital letters (ISO 3166-1), e.g. PAK."))
@@ -84,6 +92,25 @@ class EvidenceSource(LoadsDeferredRowsQuickly, ListsValidChoices, models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
+
+    @classmethod
+    def first_cited(cls, url="", document=None, source_kind=""):
+        """The evidence record of a URL or, without one, of a source document, unsaved, as the first record that
+        cites it makes it: not yet classified (an editor then says who published it), but for a URL from a field
+        visit. None when neither is given."""
+        if url:
+            visited = source_kind == SourceKind.FIELD_VISIT
+            kind = PublisherKind.FIELD_VISIT if visited else PublisherKind.UNCLASSIFIED
+            return cls(url=url, title=url[:300], publisher_kind=kind)
+        if document is not None:
+            return cls(
+                source_document=document,
+                title=document.title,
+                publisher=document.speaker,
+                published_on=document.date,
+                publisher_kind=PublisherKind.UNCLASSIFIED,
+            )
+        return None
 
     @property
     def link(self):

@@ -1,11 +1,16 @@
 import datetime
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_init, pre_init
+from django.utils import translation
+from modeltranslation.translator import delete_mt_init
 
 from commitments.models import Commitment, Measurement, ProgressUpdate
 from commitments.models.commitments import CITED_EVIDENCE
+from commitments.models.common import LoadsRowsQuickly
 from commitments.vocabulary import Measure, Status
 
 from .factories import (
@@ -177,8 +182,32 @@ def test_every_status_has_a_meaning_and_export_mappings():
         }
 
 
+def test_rows_are_built_without_init_only_while_no_receiver_needs_it():
+    """`LoadsRowsQuickly` builds rows read without `Model.__init__`, so without its signals: a receiver of
+    `pre_init` or `post_init` for one of these models (an image's dimensions, a tracker of loaded values) would
+    not run for them. django-modeltranslation's only removes the mark its `__init__` sets."""
+    models = [model for model in apps.get_models() if issubclass(model, LoadsRowsQuickly)]
+    assert Commitment in models and ProgressUpdate in models
+    for model in models:
+        assert not pre_init.has_listeners(model), model
+        receivers = list(post_init._live_receivers(model)[0])
+        assert receivers in ([], [delete_mt_init]), model
+
+
+def test_a_row_read_is_a_saved_row_in_every_language():
+    commitment = CommitmentFactory(title="Train 1,000 people", title_ur="ایک ہزار افراد کی تربیت", progress=40)
+    read = Commitment.objects.get(pk=commitment.pk)
+    assert not read._state.adding and read._state.db == "default" and not read.get_deferred_fields()
+    assert read.title == "Train 1,000 people" and not hasattr(read, "_mt_init")
+    with translation.override("ur"):
+        assert read.title == "ایک ہزار افراد کی تربیت"
+    read.progress = 50
+    read.save(update_fields=["progress"])  # an UPDATE of the row read, not a second row
+    assert Commitment.objects.filter(title_en="Train 1,000 people").get().progress == 50
+
+
 def test_a_row_read_with_deferred_columns_holds_what_a_whole_row_does():
-    """`LoadsDeferredRowsQuickly` puts each column read in its own field, whatever is deferred and in whatever
+    """`LoadsRowsQuickly` puts each column read in its own field, whatever is deferred and in whatever
     order the query names them, and leaves the others to be read when asked for."""
     commitment = CommitmentFactory(title="Train 1,000 people", progress=40, location="Gwadar", weight=3)
     whole = Commitment.objects.select_related("pillar").get(pk=commitment.pk)

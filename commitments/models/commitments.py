@@ -29,7 +29,7 @@ from ..vocabulary import (
     VerdictKind,
     Verification,
 )
-from .common import PERCENT_VALIDATORS, ListsValidChoices, LoadsDeferredRowsQuickly, translation_columns
+from .common import PERCENT_VALIDATORS, ListsValidChoices, LoadsRowsQuickly, translation_columns
 from .evidence import Check, VerdictRecord
 from .measures import Indicator, Measurement, Milestone
 from .sources import Pillar, SourceDocument, Theme
@@ -258,7 +258,7 @@ class CommitmentQuerySet(models.QuerySet):
         )
 
 
-class Commitment(LoadsDeferredRowsQuickly, ListsValidChoices, PreciseDatesMixin, models.Model):
+class Commitment(LoadsRowsQuickly, ListsValidChoices, PreciseDatesMixin, models.Model):
     PRECISE_DATES = {
         "start_date": "start_date_precision",
         "target_date": "target_date_precision",

@@ -22,12 +22,12 @@ from ..vocabulary import (
     Verdict,
     VerdictKind,
 )
-from .common import ListsValidChoices, LoadsDeferredRowsQuickly
+from .common import ListsValidChoices, LoadsRowsQuickly
 
 COUNTRY_CODE = RegexValidator(r"^[A-Z]{3}$", _("Give the country as three capital letters (ISO 3166-1), e.g. PAK."))
 
 
-class EvidenceSource(LoadsDeferredRowsQuickly, ListsValidChoices, models.Model):
+class EvidenceSource(LoadsRowsQuickly, ListsValidChoices, models.Model):
     """One source cited as evidence: a web page or file with its publisher, or one of the tracker's source
     documents. A URL or a document is recorded once and every citation of it points here."""
 

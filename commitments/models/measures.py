@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from ..dates import PreciseDatesMixin, precision_field
 from ..vocabulary import Measure
-from .common import ListsValidChoices, LoadsDeferredRowsQuickly, translation_columns
+from .common import ListsValidChoices, LoadsRowsQuickly, translation_columns
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -21,7 +21,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.pending().filter(due_date__lte=day)
 
 
-class Milestone(LoadsDeferredRowsQuickly, ListsValidChoices, PreciseDatesMixin, models.Model):
+class Milestone(LoadsRowsQuickly, ListsValidChoices, PreciseDatesMixin, models.Model):
     PRECISE_DATES = {"due_date": "due_date_precision", "completed_date": "completed_date_precision"}
 
     commitment = models.ForeignKey(
@@ -121,7 +121,7 @@ class Indicator(ListsValidChoices, models.Model):
                 raise ValidationError(errors)
 
 
-class Measurement(LoadsDeferredRowsQuickly, ListsValidChoices, PreciseDatesMixin, models.Model):
+class Measurement(LoadsRowsQuickly, ListsValidChoices, PreciseDatesMixin, models.Model):
     PRECISE_DATES = {"as_of": "as_of_precision"}
 
     indicator = models.ForeignKey(

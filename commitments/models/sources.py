@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..links import slug_url
 from ..vocabulary import DocumentKind
-from .common import ListsValidChoices, LoadsDeferredRowsQuickly
+from .common import ListsValidChoices, LoadsRowsQuickly
 
 
 class SourceDocumentQuerySet(models.QuerySet):
@@ -18,7 +18,7 @@ class SourceDocumentQuerySet(models.QuerySet):
         return self.filter(draft=False)
 
 
-class SourceDocument(LoadsDeferredRowsQuickly, ListsValidChoices, models.Model):
+class SourceDocument(LoadsRowsQuickly, ListsValidChoices, models.Model):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     date = models.DateField(_("date"), help_text=_("The day the statement was made or published."))
@@ -103,7 +103,7 @@ class SourceDocument(LoadsDeferredRowsQuickly, ListsValidChoices, models.Model):
             )
 
 
-class Pillar(LoadsDeferredRowsQuickly, models.Model):
+class Pillar(LoadsRowsQuickly, models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from ..dates import PreciseDatesMixin, precision_field
 from ..vocabulary import Checkable, ClaimKind, Party
-from .common import ListsValidChoices, LoadsDeferredRowsQuickly
+from .common import ListsValidChoices, LoadsRowsQuickly
 from .sources import SourceDocument
 
 
@@ -21,7 +21,7 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(commitment__published=True)
 
 
-class Statement(LoadsDeferredRowsQuickly, ListsValidChoices, PreciseDatesMixin, models.Model):
+class Statement(LoadsRowsQuickly, ListsValidChoices, PreciseDatesMixin, models.Model):
     PRECISE_DATES = {"target_date": "target_date_precision"}
 
     commitment = models.ForeignKey(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..vocabulary import ProgressMethod, SourceKind, Status
-from .common import PERCENT_VALIDATORS, ListsValidChoices, LoadsDeferredRowsQuickly, translation_columns
+from .common import PERCENT_VALIDATORS, ListsValidChoices, LoadsRowsQuickly, translation_columns
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
@@ -23,7 +23,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         return self.public()
 
 
-class ProgressUpdate(LoadsDeferredRowsQuickly, ListsValidChoices, models.Model):
+class ProgressUpdate(LoadsRowsQuickly, ListsValidChoices, models.Model):
     commitment = models.ForeignKey(
         "commitments.Commitment", on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
     )

@@ -40,13 +40,14 @@ class ListsValidChoices:
 
 
 class LoadsRowsQuickly:
-    """Rows read from the database are built without `Model.__init__`, as deriving the figures of a thousand
-    commitments reads some 30,000 rows of their records and building them was half the time of a publication.
-    For a row read, `__init__` only stores each column read in its field (through descriptors that, while it
-    runs, store the value as it is) and sends `pre_init` and `post_init`, which none of these models needs: their
-    only receiver is django-modeltranslation's, which removes the mark its own `__init__` set
-    (`test_rows_are_built_without_init_only_while_no_receiver_needs_it` keeps it so). The columns not read are
-    deferred, as Django leaves them: read when asked for."""
+    """Rows read from the database are built without `Model.__init__`. For a row read, `__init__` only stores
+    each column read in its field (through descriptors that, while it runs, store the value as it is) and sends
+    `pre_init` and `post_init`, which none of these models needs: their only receiver is
+    django-modeltranslation's, which removes the mark its own `__init__` set
+    (`test_rows_are_built_without_init_only_while_no_receiver_needs_it` keeps it so). Deriving the figures of a
+    thousand commitments reads 27,000 rows of them and their records: 325 ms at best built this way, 463 ms
+    through `__init__` (PostgreSQL, 100,000 commitments). The columns not read are deferred, as Django leaves
+    them: read when asked for."""
 
     @classmethod
     def from_db(cls, db, field_names, values):

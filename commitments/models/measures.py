@@ -73,7 +73,7 @@ class Milestone(LoadsRowsQuickly, ListsValidChoices, PreciseDatesMixin, models.M
         return not self.is_done and self.due_date is not None and self.due_date < today
 
 
-class Indicator(ListsValidChoices, models.Model):
+class Indicator(LoadsRowsQuickly, ListsValidChoices, models.Model):
     commitment = models.ForeignKey(
         "commitments.Commitment", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("commitment")
     )

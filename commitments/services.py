@@ -401,7 +401,8 @@ def _save(obj, user, update_fields=None):
 
 def _evidence_for(citing, user):
     """The evidence record of what a record cites, created the first time a URL or document is cited."""
-    document = citing.source_document if citing.source_document_id else None
+    # The document is read only when it is what is cited: a URL, where both are given, comes first.
+    document = citing.source_document if citing.source_document_id and not citing.source_url else None
     new = EvidenceSource.first_cited(citing.source_url, document, getattr(citing, "source_kind", ""))
     if new is None:
         return None

@@ -231,13 +231,16 @@ def test_a_search_pages_through_its_matches_in_the_tables_order(client, rows, so
 
 def test_a_search_with_few_matches_is_sorted_on_postgresql_and_one_with_many_walked(client, rows, monkeypatch):
     """PostgreSQL's planner walks the order's index for a search's matches, which may lie together near its end;
-    when they are few they are sorted instead. SQLite reads the matches from its search table either way."""
+    when they are few they are read from the search index first and sorted instead. SQLite reads the matches
+    from its search table either way."""
     sorts_few = connection.vendor == "postgresql"
     [searched] = ids_queries(client, q="road")
     assert ('ORDER BY COALESCE("commitments_commitment"."pillar_order"' in searched) is sorts_few
+    assert ("= ANY(ARRAY(SELECT id FROM commitments_search" in searched) is sorts_few
     monkeypatch.setattr("commitments.tables.SORTED_MATCHES", 22)  # fewer than the 23 matches
     cache.clear()
     [walked] = ids_queries(client, q="road")
     assert 'ORDER BY "commitments_commitment"."pillar_order" ASC' in walked
+    assert " IN (SELECT " in walked and "ARRAY(" not in walked
     [unsearched] = ids_queries(client)
     assert "COALESCE" not in unsearched

@@ -21,16 +21,18 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
-# Python's garbage collector, tuned for a worker whose heap is mostly the app it loaded. A full collection
-# walks every object, the app's modules, classes and templates included: about 100 ms each at 100,000
-# commitments, one of them now and then landing on a request among the slowest 5%. Objects that live as long as
-# the worker are frozen out of the collector's reach. The young generation keeps Python's size (700), so each
-# collection of it is short; the middle one is collected every 20 of those instead of 10, the oldest rarely. A
-# young generation of 50,000 ran the collector far less often, but each run took 60-90 ms and landed on about one
-# request in 25: under 4 clients (wrk, SQLite 100k) the 99th percentile of the API list and of the table was
-# 168-213 ms with it and 77-109 ms with these settings, the medians alike. `bench/collector.py` measures a
-# worker's collector in-process.
-GC_THRESHOLD = (700, 20, 100)
+# Python's garbage collector in a worker. The app a worker loaded (modules, classes, templates) lives as long as the
+# worker: it is frozen out of the collector's reach, so that a full collection walks only what requests left behind.
+# What they leave is mostly garbage: the pages make reference cycles (a prefetched row and its parent, a bound
+# table row and its table, a filter form's fields), about 1,000-1,700 objects a request, and the ones still in use
+# when the middle generation is collected move to the oldest, where only a full collection frees them. The
+# thresholds are Python's own: a full collection every 10 of the middle one's. With it every 100 instead, a
+# full collection had about 120,000 such objects to free and took 120-400 ms, and the four workers, serving the
+# same load, reached theirs within two seconds of each other: the requests that ran into one took 360-480 ms where
+# the median was 56 ms (a staff list, 4 clients, PostgreSQL 100k). Every 10, the longest took 41 ms and no request
+# took over 150 ms. A young generation of 50,000 was worse still (60-90 ms collections, one request in 25).
+# `bench/collector.py` measures a worker's collector in-process, its longest collections included.
+GC_THRESHOLD = (700, 10, 10)
 
 
 def post_worker_init(worker):

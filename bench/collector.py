@@ -1,12 +1,13 @@
 """How much of a worker's page loads Python's garbage collector takes, with Python's settings or with the
-worker's (`post_worker_init` in gunicorn.conf.py: what the app loaded frozen, a larger young generation).
+worker's (`post_worker_init` in gunicorn.conf.py: what the app loaded frozen, the thresholds it sets).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_100000 .venv/bin/python bench/collector.py
     DATABASE_URL=... .venv/bin/python bench/collector.py --worker-settings
 
 Loads every page of the benchmark (bench/pages.py: public pages and staff lists, page cache off, signed in as a
 superuser) `--rounds` times in one process through Django's test client, and prints the median, 95th percentile
-and slowest load (the first round only warms up), and the collections of each generation with their time.
+and slowest load (the first round only warms up), and the collections of each generation with their time and
+the longest of them (a request that runs into it waits that long).
 """
 
 import argparse
@@ -40,15 +41,17 @@ class Collections:
     """The collector's runs by generation, timed through `gc.callbacks`."""
 
     def __init__(self):
-        self.count, self.seconds, self.started = [0, 0, 0], [0.0, 0.0, 0.0], None
+        self.count, self.seconds, self.longest, self.started = [0, 0, 0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0], None
         gc.callbacks.append(self.observe)
 
     def observe(self, phase, info):
         if phase == "start":
             self.started = time.perf_counter()
         else:
-            self.count[info["generation"]] += 1
-            self.seconds[info["generation"]] += time.perf_counter() - self.started
+            generation, seconds = info["generation"], time.perf_counter() - self.started
+            self.count[generation] += 1
+            self.seconds[generation] += seconds
+            self.longest[generation] = max(self.longest[generation], seconds)
 
 
 def main():
@@ -75,8 +78,9 @@ def main():
     ms = [round(1000 * seconds, 1) for seconds in loads]
     print(f"{len(ms)} page loads: median {ms[len(ms) // 2]} ms, p95 {ms[int(len(ms) * 0.95)]} ms, slowest {ms[-1]} ms")
     for generation in range(3):
-        spent = round(1000 * collections.seconds[generation])
-        print(f"generation {generation}: {collections.count[generation]} collections, {spent} ms")
+        count, spent = collections.count[generation], round(1000 * collections.seconds[generation])
+        longest = 1000 * collections.longest[generation]
+        print(f"generation {generation}: {count} collections, {spent} ms, longest {longest:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ Admin forms, inlines and actions, the admin CSV/XLSX import, the staff forms, `i
 No model `save()` and no signal has effects on other rows: the effects are here, in one place.
 """
 
+import gc
 import threading
 from contextlib import contextmanager
 
@@ -60,7 +61,7 @@ def write(*, invalidate=True):
     """One transaction for a whole change. Writes nested in it share it; the derived figures of the
     commitments they touched are brought in line once, at its end, and then the cache is bumped once."""
     outermost = getattr(_pending, "settle", None) is None
-    with transaction.atomic(), cache.collecting(enabled=invalidate):
+    with transaction.atomic(), cache.collecting(enabled=invalidate), _collector_paused():
         if not outermost:
             yield
             return
@@ -77,6 +78,22 @@ def write(*, invalidate=True):
             _record_history()
         finally:
             _pending.settle = None
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector waits for the write to end. A write of a thousand commitments holds the
+    30,000 rows their figures follow from until it ends, and each full collection meanwhile walked them all for
+    nothing (publishing 1,000 drafts at PostgreSQL 100k: three of 55-137 ms). What the write leaves behind is
+    collected after it."""
+    if not gc.isenabled():  # a write within a write, or a caller that manages the collector itself
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _record_later(commitments, user):

@@ -8,6 +8,7 @@ the history with its author, and its cached public page shows the change.
 
 import copy
 import datetime
+import gc
 import io
 import json
 
@@ -371,6 +372,30 @@ def test_publishing_reads_and_writes_in_batches_whatever_their_number():
         assert draft.evidence_sources and draft.last_checked  # its public updates count once it is published
     parent.refresh_from_db()
     assert parent.progress == round(sum([*range(2), *range(8)]) / 10)  # every child counts, each weighing 1
+
+
+def test_the_garbage_collector_waits_for_a_write_to_end_and_runs_again_after_it_even_after_a_refusal():
+    draft = CommitmentFactory(published=False)
+    blocked = CommitmentFactory(published=False)
+    SourceDocument.objects.filter(pk=blocked.source_id).update(draft=True)
+    seen = []
+    with services.write():
+        seen.append(gc.isenabled())
+        services.set_published([draft], True, user=None)
+        seen.append(gc.isenabled())
+    seen.append(gc.isenabled())
+    with pytest.raises(ValidationError):
+        services.set_published([blocked], True, user=None)
+    assert seen == [False, False, True] and gc.isenabled()
+
+
+def test_a_write_leaves_the_collector_off_when_its_caller_had_turned_it_off():
+    gc.disable()
+    try:
+        services.set_published([CommitmentFactory(published=False)], True, user=None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_a_draft_source_stops_the_whole_publication():

@@ -374,28 +374,31 @@ def test_publishing_reads_and_writes_in_batches_whatever_their_number():
     assert parent.progress == round(sum([*range(2), *range(8)]) / 10)  # every child counts, each weighing 1
 
 
-def test_the_garbage_collector_waits_for_a_write_to_end_and_runs_again_after_it_even_after_a_refusal():
+def test_no_full_collection_runs_during_a_write_and_the_collector_is_as_before_after_it_even_after_a_refusal():
+    before = gc.get_threshold()
     draft = CommitmentFactory(published=False)
     blocked = CommitmentFactory(published=False)
     SourceDocument.objects.filter(pk=blocked.source_id).update(draft=True)
     seen = []
     with services.write():
-        seen.append(gc.isenabled())
-        services.set_published([draft], True, user=None)
-        seen.append(gc.isenabled())
-    seen.append(gc.isenabled())
+        seen.append(gc.get_threshold())
+        services.set_published([draft], True, user=None)  # a write within it ends
+        seen.append(gc.get_threshold())
+    assert seen == [(*before[:2], services.NEVER)] * 2 and gc.get_threshold() == before
     with pytest.raises(ValidationError):
         services.set_published([blocked], True, user=None)
-    assert seen == [False, False, True] and gc.isenabled()
+    assert gc.get_threshold() == before
 
 
-def test_a_write_leaves_the_collector_off_when_its_caller_had_turned_it_off():
-    gc.disable()
-    try:
-        services.set_published([CommitmentFactory(published=False)], True, user=None)
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
+def test_writes_that_overlap_in_two_threads_pause_full_collections_until_the_last_of_them_ends():
+    before = gc.get_threshold()
+    first, second = services._collector_paused(), services._collector_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[2] == services.NEVER
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
 
 
 def test_a_draft_source_stops_the_whole_publication():

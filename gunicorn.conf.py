@@ -23,15 +23,15 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Python's garbage collector in a worker. The app a worker loaded (modules, classes, templates) lives as long as the
 # worker: it is frozen out of the collector's reach, so that a full collection walks only what requests left behind.
-# What they leave is mostly garbage: the pages make reference cycles (a prefetched row and its parent, a bound
-# table row and its table, a filter form's fields), about 1,000-1,700 objects a request, and the ones still in use
-# when the middle generation is collected move to the oldest, where only a full collection frees them. The
-# thresholds are Python's own: a full collection every 10 of the middle one's. With it every 100 instead, a
-# full collection had about 120,000 such objects to free and took 120-400 ms, and the four workers, serving the
-# same load, reached theirs within two seconds of each other: the requests that ran into one took 360-480 ms where
-# the median was 56 ms (a staff list, 4 clients, PostgreSQL 100k). Every 10, the longest took 41 ms and no request
-# took over 150 ms. A young generation of 50,000 was worse still (60-90 ms collections, one request in 25).
-# `bench/collector.py` measures a worker's collector in-process, its longest collections included.
+# What they leave is mostly garbage: the pages make reference cycles (a prefetched row and its parent, a bound table
+# row and its table, a filter form's fields), 930-1,680 objects a request on the four pages counted, and the ones
+# still in use when the middle generation is collected move to the oldest, where only a full collection frees them.
+# The thresholds are Python's own: a full collection every 10 of the middle one's. With it every 100 instead, a full
+# collection had about 120,000 such objects to free and took 120-400 ms, and the four workers, serving the same load,
+# reached theirs within two seconds of each other: the requests that ran into one took 180-480 ms where the median was
+# 56 ms (a staff list, 4 clients, PostgreSQL 100k). Every 10, the longest took 41 ms and no request took over 150 ms.
+# A young generation of 50,000 was worse still (60-90 ms collections, one request in 25). `bench/collector.py`
+# measures a worker's collector in-process, its longest collections included.
 GC_THRESHOLD = (700, 10, 10)
 
 

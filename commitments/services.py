@@ -81,7 +81,8 @@ def write(*, invalidate=True):
             _pending.settle = None
 
 
-# The write under way in each thread, and the collector's thresholds before the first of them began.
+# How many writes are under way, nested ones and every thread's counted, and the collector's thresholds before the
+# first of them began.
 _collector = {"writes": 0, "threshold": None}
 _collector_lock = threading.Lock()
 

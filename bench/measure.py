@@ -6,9 +6,10 @@
    the number of commitments asked for.
 2. Each page's SQL query count is measured in-process on both, and its body kept.
 3. gunicorn serves the database with the public page cache off: each public page and staff list is loaded
-   beside its admin counterpart, then the whole published table is exported as CSV, JSON and XLSX (three
+   beside its admin counterpart (the first, middle and last page of a list in three rounds that alternate them;
+   the median p95 of each counts), then the whole published table is exported as CSV, JSON and XLSX (three
    times each; the median counts).
-4. gunicorn serves it with the cache on: each public page is loaded beside its static copy, in three rounds
+4. gunicorn serves it with the cache on: each public page is loaded beside its static copy, in five rounds
    that alternate the two; the median p95 of each counts.
 5. The writes at scale (writes.py), three times each; the median counts.
 
@@ -33,6 +34,7 @@ import environ
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import DEEP_PAGES  # noqa: E402
 from bench.servers import (  # noqa: E402
     WRK_SCRIPT,
     Quiet,
@@ -48,7 +50,10 @@ from bench.servers import (  # noqa: E402
 SMALL = 250  # commitments in the database that query counts are compared with
 EXPORTS = ("csv", "json", "xlsx")
 RUNS = 3  # downloads of each export, and runs of each write (writes.py): the median is the one that counts
-CACHED_ROUNDS = 3  # loads of each cached page, alternating with its static copy's: the median p95 counts
+# Loads of pages compared with each other, alternating: the median p95 of each counts. A p95 of a few milliseconds
+# moves from one 3-second load to the next by as much as a cached page and its static copy differ.
+CACHED_ROUNDS = 5  # each cached page and its static copy
+DEEP_PAGE_ROUNDS = 3  # the first, middle and last page of a list
 RESTART_RERUNS = 2  # times a load is run again when a worker was replaced during it
 
 
@@ -209,13 +214,16 @@ def until_no_restart(load_once):
 
 
 def uncached(load, server, listed, cookie):
-    """Every page beside its admin counterpart (each admin URL loaded once), then the exports."""
+    """Every page beside its admin counterpart (each admin URL loaded once), then the exports. The pages of a list
+    compared with its first (goal 3) are loaded with it, in DEEP_PAGE_ROUNDS rounds that alternate them."""
     loads, admin = [], {}
-    for page in listed:
-        loads.append(load(server, "uncached", page.name, page.url, cookie if page.audience == "staff" else ""))
-        if page.admin_url not in admin:
-            admin[page.admin_url] = load(server, "admin", page.name, page.admin_url, cookie)
-        loads.append({**admin[page.admin_url], "page": page.name})
+    for group in compared_together(listed):
+        targets = [("uncached", page.name, page.url, cookie if page.audience == "staff" else "") for page in group]
+        loads += alternated(load, server, targets, DEEP_PAGE_ROUNDS if len(group) > 1 else 1)
+        for page in group:
+            if page.admin_url not in admin:
+                admin[page.admin_url] = load(server, "admin", page.name, page.admin_url, cookie)
+            loads.append({**admin[page.admin_url], "page": page.name})
     exports = []
     for export_format in EXPORTS:
         exports.append(measure_export(server, export_format, load.quiet))
@@ -223,19 +231,40 @@ def uncached(load, server, listed, cookie):
     return loads, exports
 
 
+def compared_together(listed):
+    """The pages in groups: each list's first page with its deep pages (`report.DEEP_PAGES`), every other page
+    alone."""
+    deep_pages = {}
+    for first, deep in DEEP_PAGES:
+        deep_pages.setdefault(first, []).append(deep)
+    by_name = {page.name: page for page in listed}
+    grouped = {deep for deeps in deep_pages.values() for deep in deeps}
+    return [
+        [page, *(by_name[deep] for deep in deep_pages.get(page.name, []))]
+        for page in listed
+        if page.name not in grouped
+    ]
+
+
 def cached(load, server, listed, static_urls):
-    """Every public page beside its static copy, in CACHED_ROUNDS rounds that alternate the two. Both answer in
-    about a millisecond, and the p95 of either moves by as much from one 3-second load to the next as the two
-    differ: each is given by its round of median p95, with every round's p95 beside it."""
+    """Every public page beside its static copy, in CACHED_ROUNDS rounds that alternate the two."""
     loads = []
     for page in listed:
         if page.audience == "public":
-            rounds = {"cached": [], "static": []}
-            for _ in range(CACHED_ROUNDS):
-                rounds["cached"].append(load(server, "cached", page.name, page.url))
-                rounds["static"].append(load(server, "static", page.name, static_urls[page.name]))
-            loads += [median_round(found) for found in rounds.values()]
+            targets = [("cached", page.name, page.url, ""), ("static", page.name, static_urls[page.name], "")]
+            loads += alternated(load, server, targets, CACHED_ROUNDS)
     return loads
+
+
+def alternated(load, server, targets, rounds):
+    """Each target (kind, page, URL, cookie) loaded in `rounds` rounds, one after the other in each: compared
+    with each other, they are measured in the same stretch of time. Each is given by its round of median p95,
+    with every round's p95 beside it."""
+    found = [[] for _ in targets]
+    for _ in range(rounds):
+        for loads, target in zip(found, targets, strict=True):
+            loads.append(load(server, *target))
+    return [median_round(loads) for loads in found]
 
 
 def median_round(rounds):

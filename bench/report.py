@@ -280,9 +280,10 @@ def goals(configs, checks):
     return lines + errors
 
 
-def rounds_of(loads):
-    """How many rounds each cached page was loaded in (one in results written before rounds)."""
-    return max((len(load.get("p95_rounds", [0])) for load in loads if load["kind"] == "cached"), default=1)
+def rounds_of(loads, kind="cached"):
+    """How many rounds the pages of a kind compared with each other were loaded in (one in results written before
+    rounds): each cached page with its static copy, each list's pages with its first."""
+    return max((len(load.get("p95_rounds", [0])) for load in loads if load["kind"] == kind), default=1)
 
 
 def report(meta, configs):
@@ -331,6 +332,7 @@ def report(meta, configs):
             "than on a quiet machine.",
             f"- Failed or non-200 responses during the loads: {errors}.",
             f"- Loads run again because a worker was replaced during them: {sum(x.get('reruns', 0) for x in loads)}; "
-            f"each cached page and static copy is the median p95 of {rounds_of(loads)} alternating rounds.",
+            f"each cached page and static copy is the median p95 of {rounds_of(loads)} alternating rounds, and "
+            f"each list's first, middle and last page of {rounds_of(loads, 'uncached')}.",
         ]
     return "\n".join(lines) + "\n"

@@ -2,10 +2,10 @@
 
 OFFSET walks every row before a page: the middle page of 95,000 published commitments walked 47,475 entries of
 the order's index, and took a third longer than the first page. The key of every ANCHOR_EVERY-th row in the order
-is kept, once found, for each version of the site's content (`cache.of_site_query`, like the counts), so a page
-starts at the anchor before it, `(key columns) >= (the anchor's key)` (an index range on both databases), and
-walks fewer than ANCHOR_EVERY rows from there. Every write that changes what the tables select moves that version,
-so an anchor is never used against rows it was not found in.
+is kept, once found, for each version of the site's content (`cache.of_site_query`, like the counts, and under the
+same key of the rows), so a page starts at the anchor before it, `(key columns) >= (the anchor's key)` (an index
+range on both databases), and walks fewer than ANCHOR_EVERY rows from there. Every write that changes what the
+tables select moves that version, so an anchor is never used against rows it was not found in.
 
 An order can be sought when it is a list of the model's own columns, all ascending or all descending, ending in a
 unique one (`in_total_order` ends it with the primary key). A row comparison is unknown where a column holds NULL,
@@ -18,7 +18,7 @@ from operator import or_
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from .cache import of_site_query
@@ -26,18 +26,22 @@ from .cache import of_site_query
 ANCHOR_EVERY = 1000
 
 
-def from_anchor(ordered, start):
+def from_anchor(ordered, start, rows_key):
     """(rows, offset): `ordered` from the last anchor at or before its row number `start`, and the number of rows
-    between that anchor and `start`; (ordered, start) where it has no anchor there."""
+    between that anchor and `start`; (ordered, start) where it has no anchor there. `rows_key` is the
+    `cache.site_rows_key` of the rows `ordered` sorts: what is kept of them is kept under it, and the anchors
+    under their order too, which holds the language's columns."""
     anchor_number = start // ANCHOR_EVERY
     fields = seekable_fields(ordered)
-    if anchor_number == 0 or fields is None or holds_null(ordered, fields):
+    if anchor_number == 0 or fields is None or holds_null(ordered, fields, rows_key):
         return ordered, start
     names = [field.attname for field in fields]
+    order = ",".join(ordered.query.order_by) + ("" if ordered.query.standard_ordering else ":reversed")
     anchor = of_site_query(
-        f"anchor:{anchor_number}",
-        ordered.values_list(*names),
-        read=lambda rows: next(iter(rows[anchor_number * ANCHOR_EVERY :][:1]), None),
+        f"anchor:{anchor_number}:{order}",
+        ordered,
+        read=lambda rows: next(iter(rows.values_list(*names)[anchor_number * ANCHOR_EVERY :][:1]), None),
+        rows_key=rows_key,
     )
     if anchor is None:  # fewer rows than that: the page is empty
         return ordered, start
@@ -68,13 +72,18 @@ def seekable_fields(queryset):
     return fields if fields[-1].unique else None
 
 
-def holds_null(queryset, fields):
+def holds_null(queryset, fields, rows_key):
     nullable = [field.attname for field in fields if field.null]
     if not nullable:
         return False
     may_be_null = reduce(or_, (Q(**{f"{name}__isnull": True}) for name in nullable))
-    # Without its order, so that the table read forwards and backwards shares one answer.
-    return of_site_query("holds-null", queryset.order_by().filter(may_be_null), read=QuerySet.exists)
+    # Whatever the order: the table read forwards and backwards shares one answer.
+    return of_site_query(
+        f"holds-null:{','.join(nullable)}",
+        queryset,
+        read=lambda rows: rows.order_by().filter(may_be_null).exists(),
+        rows_key=rows_key,
+    )
 
 
 def at_or_past(queryset, fields, key, descending):

@@ -24,7 +24,7 @@ from django_tables2.data import TableQuerysetData
 from django_tables2.utils import A, signature
 
 from . import badges
-from .cache import count_of_site
+from .cache import count_of_site, site_rows_key
 from .dates import formatted
 from .exports import commitment_fields, in_total_order
 from .links import slug_url
@@ -52,8 +52,14 @@ class PageByIds(TableQuerysetData):
         """How many rows the filters select, counted once for each version of the site's content rather than on
         every page."""
         if not hasattr(self, "_length"):
-            self._length = count_of_site(self.data)
+            self._length = count_of_site(self.data, rows_key=self.rows_key)
         return self._length
+
+    @cached_property
+    def rows_key(self):
+        """What is kept of the rows the filters select (their count, the anchors of their order) is kept under
+        this key, worked out once for them all (`cache.of_site_query`)."""
+        return site_rows_key(self.data.order_by())
 
     def __getitem__(self, key):
         if not isinstance(key, slice):
@@ -61,9 +67,9 @@ class PageByIds(TableQuerysetData):
         ordered = self.in_order()
         start, stop, count = key.start or 0, key.stop, len(self)
         if stop is not None and start > count - stop:
-            ids = ids_between(ordered.reverse(), max(count - stop, 0), count - start)[::-1]
+            ids = ids_between(ordered.reverse(), max(count - stop, 0), count - start, self.rows_key)[::-1]
         else:
-            ids = ids_between(ordered, start, stop)
+            ids = ids_between(ordered, start, stop, self.rows_key)
         rows = self.data.order_by().in_bulk(ids)
         return [rows[pk] for pk in ids]
 
@@ -79,9 +85,9 @@ class PageByIds(TableQuerysetData):
         return ordered
 
 
-def ids_between(ordered, start, stop):
+def ids_between(ordered, start, stop, rows_key):
     """The ids of the rows from number `start` to before `stop` in the order, read from the anchor before them."""
-    rows, offset = from_anchor(ordered, start)
+    rows, offset = from_anchor(ordered, start, rows_key)
     return list(rows.values_list("pk", flat=True)[offset : None if stop is None else offset + stop - start])
 
 

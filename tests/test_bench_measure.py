@@ -1,6 +1,7 @@
 """The benchmark's choices of which loads count (bench/measure.py, bench/report.py)."""
 
-from bench.measure import RESTART_RERUNS, median_round, until_no_restart
+from bench.measure import RESTART_RERUNS, alternated, compared_together, median_round, until_no_restart
+from bench.pages import Page
 from bench.report import rounds_of
 from bench.servers import Load
 
@@ -37,3 +38,34 @@ def test_the_round_of_median_p95_counts_with_every_round_beside_it():
     assert (counted["p95"], counted["rps"]) == (5.0, 3)
     assert counted["p95_rounds"] == [9.0, 4.0, 5.0]
     assert rounds_of([counted, {"kind": "static", "p95": 1.0}]) == 3
+
+
+def test_the_pages_of_a_list_are_loaded_together_and_every_other_page_alone():
+    names = ["dashboard", "table page 1", "table middle page", "table last page", "map", "staff commitments"]
+    names += ["staff middle page", "staff last page", "staff board"]
+    listed = [Page(name, "public", f"/{number}/", "/admin/") for number, name in enumerate(names)]
+    groups = [[page.name for page in group] for group in compared_together(listed)]
+    assert groups == [
+        ["dashboard"],
+        ["table page 1", "table middle page", "table last page"],
+        ["map"],
+        ["staff commitments", "staff middle page", "staff last page"],
+        ["staff board"],
+    ]
+
+
+def test_pages_compared_with_each_other_are_loaded_in_turn_and_each_counts_its_median_round():
+    made = []
+    p95s = iter([9.0, 2.0, 4.0, 6.0, 5.0, 1.0])
+
+    def load(server, kind, page, url, cookie):
+        made.append(url)
+        return {"kind": kind, "page": page, "url": url, "p95": next(p95s)}
+
+    counted = alternated(load, None, [("cached", "map", "/map/", ""), ("static", "map", "/map.html", "")], 3)
+    assert made == ["/map/", "/map.html"] * 3
+    assert [(found["kind"], found["p95"], found["p95_rounds"]) for found in counted] == [
+        ("cached", 5.0, [9.0, 4.0, 5.0]),
+        ("static", 2.0, [2.0, 6.0, 1.0]),
+    ]
+    assert rounds_of(counted) == 3 and rounds_of(counted, "uncached") == 1

@@ -111,7 +111,7 @@ NOTHING = "nothing"  # the rows of a filter that nothing can match
 
 
 def site_rows_key(queryset):
-    """A digest of the query's SQL and its parameters."""
+    """A digest of the query's SQL and its parameters; NOTHING for a filter that no row can match."""
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:

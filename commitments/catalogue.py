@@ -22,7 +22,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import services
 from .models import (
@@ -182,10 +182,12 @@ def import_catalogue_file(path):
 
 
 def import_catalogue(*, data):
-    """Create or update everything the catalogue describes, all or nothing."""
+    """Create or update everything the catalogue describes, all or nothing. A catalogue is written in the site's
+    default language: its texts go to that language's columns whatever language is active (an import started from
+    a page in Urdu would otherwise have written English titles into the Urdu ones)."""
     loader = _Loader()
     try:
-        with services.write():
+        with services.write(), translation.override(settings.LANGUAGE_CODE):
             loader.load(data)
             if loader.problems:
                 raise CatalogueError(loader.problems)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from commitments.catalogue import CatalogueError, import_catalogue, read_catalogue
 from commitments.models import Commitment, Indicator, Measurement, Milestone, Pillar, ProgressUpdate, SourceDocument
@@ -300,3 +301,17 @@ def test_commitments_are_drafts_unless_the_file_publishes_them(catalogue, tmp_pa
     )
     import_catalogue(data=read_catalogue(write_catalogue(tmp_path, extra=extra)))
     assert Commitment.objects.get(slug="border-markets").published is False
+
+
+def test_an_import_started_in_another_language_writes_the_default_languages_columns(data):
+    """The catalogue's texts are in English, with their translations beside them: an import started from a page in
+    Urdu writes each to its own column."""
+    with translation.override("ur"):
+        import_catalogue(data=copy.deepcopy(data))
+    expected = {
+        entry["slug"]: (entry["title"], entry.get("title_ur"), entry.get("title_zh_hans"))
+        for entry in data["commitments"]
+    }
+    written = Commitment.objects.values_list("slug", "title_en", "title_ur", "title_zh_hans")
+    assert {slug: titles for slug, *titles in written} == {slug: list(titles) for slug, titles in expected.items()}
+    assert not Milestone.objects.filter(title_en__isnull=True).exists()

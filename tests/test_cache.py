@@ -375,3 +375,49 @@ def test_a_write_within_a_request_forgets_the_versions_it_read():
     with CaptureQueriesContext(connection) as context:
         cache.versions([cache.SITE])
     assert len(version_reads(context.captured_queries)) == 1  # outside a request, read every time
+
+
+def test_the_versions_read_alike_whether_or_not_the_queries_are_watched():
+    """A cached page reads the versions on the driver's cursor unless the queries are watched (a test counting
+    them, DEBUG, an execute wrapper): both read the same, and a bump at once."""
+    from commitments import cache
+
+    scopes = [cache.SITE, cache.commitment_scope("bumped"), cache.commitment_scope("never-bumped")]
+    with cache.collecting():
+        cache.touch(cache.SITE, cache.commitment_scope("bumped"))
+    with cache.collecting():
+        cache.touch(cache.SITE)
+    stored = dict(PublicVersion.objects.values_list("scope", "version"))
+    expected = [stored[cache.SITE], stored[cache.commitment_scope("bumped")], 0]
+    assert expected[0] >= 2 and expected[1] >= 1
+    assert not connection.queries_logged
+    assert cache.read_versions(scopes) == expected
+    with CaptureQueriesContext(connection) as context:
+        assert cache.read_versions(scopes) == expected
+    assert len(version_reads(context.captured_queries)) == 1
+    calls = []
+
+    def watch(execute, sql, params, many, context):
+        calls.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        assert cache.read_versions(scopes) == expected
+    assert len(calls) == 1 and PublicVersion._meta.db_table in calls[0]
+
+
+def test_the_versions_are_not_read_in_a_broken_transaction():
+    """The driver's cursor is checked as Django's is: after a failed statement in a transaction, nothing more
+    runs in it until it is rolled back."""
+    from django.db import IntegrityError, transaction
+    from django.db.transaction import TransactionManagementError
+
+    from commitments import cache
+
+    PublicVersion.objects.create(scope="taken", version=1)
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), transaction.atomic(savepoint=False):
+            PublicVersion.objects.create(scope="taken", version=1)
+        assert not connection.queries_logged
+        with pytest.raises(TransactionManagementError):
+            cache.read_versions([cache.SITE])

@@ -164,6 +164,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Content fields fall back to English where no translation was entered.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A new row's text goes to English too, whatever language the page it was written from is in: through the
+# translated fields, `text` is the active language's column, and a progress update recorded from an Urdu page kept
+# its text in the Urdu column alone, blank on the English pages. Translations are entered beside it in the admin.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Karachi")
 USE_I18N = True
 USE_TZ = True

@@ -96,6 +96,7 @@ def measure_export(server, export_format, quiet, timeout=120):
     runs = []
     for _ in range(RUNS):
         quiet.wait()
+        server.settle()
         runs.append(download_export(server, export_format, timeout))
         if runs[-1]["status"] == 0:
             return runs[-1]
@@ -190,6 +191,7 @@ class Loader:
     def load_once(self, server, url, cookie, warm_rounds):
         args = self.args
         self.quiet.wait()
+        server.settle()
         warm(server.port, url, cookie, args.clients, rounds=warm_rounds)
         before, workers_seen = cpu_snapshot(), len(server.peaks)
         server.reset_window()

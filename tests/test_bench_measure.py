@@ -1,9 +1,15 @@
 """The benchmark's choices of which loads count (bench/measure.py, bench/report.py)."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
+
 from bench.measure import RESTART_RERUNS, alternated, compared_together, median_round, until_no_restart
 from bench.pages import Page
 from bench.report import rounds_of
-from bench.servers import Load
+from bench.servers import Load, Server, cpu_ticks
 
 
 def loads_with_restarts(*restarts):
@@ -69,3 +75,35 @@ def test_pages_compared_with_each_other_are_loaded_in_turn_and_each_counts_its_m
         ("static", 2.0, [2.0, 6.0, 1.0]),
     ]
     assert rounds_of(counted) == 3 and rounds_of(counted, "uncached") == 1
+
+
+# A "worker" that spends 1.5 s of CPU, as a new gunicorn worker loading the app does, then waits for requests.
+NEW_WORKER = """
+import time
+started = time.process_time()
+while time.process_time() - started < 1.5:
+    pass
+time.sleep(60)
+"""
+
+
+def test_a_server_settles_once_its_workers_are_idle():
+    """The next load waits until the workers are idle: a new worker loads the whole app before it serves."""
+    server = Server.__new__(Server)  # a master process with one worker, without gunicorn
+    server.process = subprocess.Popen(
+        [sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, '-c', {NEW_WORKER!r}])"]
+    )
+    try:
+        while not server.worker_pids():
+            time.sleep(0.05)
+        [worker] = server.worker_pids()
+        server.settle(limit=60)
+        used = cpu_ticks([worker])
+        assert used >= 1.4 * os.sysconf("SC_CLK_TCK")  # it waited for the 1.5 s of CPU to be spent
+        time.sleep(0.3)
+        assert cpu_ticks([worker]) - used <= 1  # and returned once the worker was idle
+    finally:
+        for pid in server.worker_pids():
+            os.kill(pid, signal.SIGKILL)
+        server.process.kill()
+        server.process.wait()

@@ -80,7 +80,7 @@ def read_versions(scopes):
     Every cached page asks, so the query is written out once for each number of scopes (building it through the
     ORM took longer than running it), and, while nobody watches the queries (Django logs them with DEBUG on, a
     test counts them, an execute wrapper times them), it runs on the driver's own cursor, after the checks
-    Django's cursor makes. On SQLite it took 78 µs through `connection` and Django's cursor, 34 µs this way
+    Django's cursor makes. On SQLite it took 111 µs through `connection` and Django's cursor, 33-35 µs this way
     (`bench/hits.py`)."""
     if not scopes:
         return []

@@ -26,11 +26,15 @@ def default_column(field):
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 @pytest.mark.parametrize(
     ("model", "field"),
-    [
-        (model, field)
-        for model in translator.get_registered_models()
-        for field in translator.get_options_for_model(model).fields
-    ],
+    # Sorted: the registry's field sets come in another order in each process, and xdist's workers must agree.
+    sorted(
+        (
+            (model, field)
+            for model in translator.get_registered_models()
+            for field in translator.get_options_for_model(model).fields
+        ),
+        key=lambda pair: (pair[0].__name__, pair[1]),
+    ),
     ids=lambda value: getattr(value, "__name__", value),
 )
 def test_a_new_rows_text_given_in_another_language_is_in_the_default_languages_column(model, field, language):

@@ -12,7 +12,6 @@ it and as it runs while the queries are watched (Django's cursor).
 import argparse
 import io
 import os
-import secrets
 import sys
 import tempfile
 import time
@@ -20,21 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
-os.environ.update(DEBUG="false", ALLOWED_HOSTS="127.0.0.1", PUBLIC_PAGE_CACHE="true", CACHE_URL="locmemcache://")
-os.environ.update(WHITENOISE_USE_FINDERS="false", STATIC_ROOT=os.environ.get("STATIC_ROOT") or tempfile.mkdtemp())
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from commitments import cache  # noqa: E402
+from bench.measure import environment  # noqa: E402
 
 
 def parse_args():
@@ -72,9 +58,26 @@ def best_of(rounds, count, request):
 
 def main():
     args = parse_args()
+    with tempfile.TemporaryDirectory(prefix="tracker-hits-") as tmp:
+        # The settings a benchmark server runs with (bench/measure.py), with the page cache on.
+        os.environ.update(environment(os.environ["DATABASE_URL"], Path(tmp) / "static"), PUBLIC_PAGE_CACHE="true")
+        import django
+
+        django.setup()
+        measure(args)
+
+
+def measure(args):
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from commitments import cache
+
     call_command("collectstatic", interactive=False, verbosity=0)
     copies = Path(os.environ["STATIC_ROOT"]) / "bench-hits"
-    copies.mkdir(exist_ok=True)
+    copies.mkdir()
     handler = WSGIHandler()
     static = {}
     for number, path in enumerate(args.paths):

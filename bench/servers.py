@@ -184,7 +184,7 @@ class Server:
 
     def settle(self, limit=SETTLE_SECONDS):
         """Wait, up to `limit` seconds, until the workers use under 5% of a core for half a second. A worker
-        that replaced one (`max_requests`) loads the whole app, 1.5-3 s of CPU: begun just before a load, it ran
+        that replaced one (`max_requests`) loads the whole app, about 1.5 s of CPU: begun just before a load, it ran
         beside it on one of the two cores and missed its warming, so that its first requests were rendered
         anew (a cached page's p95 of 369 ms against 7-10 ms in the other rounds). Return the seconds waited."""
         started = time.monotonic()

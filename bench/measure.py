@@ -7,10 +7,10 @@
 2. Each page's SQL query count is measured in-process on both, and its body kept.
 3. gunicorn serves the database with the public page cache off: each public page and staff list is loaded
    beside its admin counterpart (the first, middle and last page of a list in three rounds that alternate them;
-   the median p95 of each counts), then the whole published table is exported as CSV, JSON and XLSX (three
-   times each; the median counts).
+   the requests of all three rounds of each count together), then the whole published table is exported as CSV,
+   JSON and XLSX (three times each; the median counts).
 4. gunicorn serves it with the cache on: each public page is loaded beside its static copy, in five rounds
-   that alternate the two; the median p95 of each counts.
+   that alternate the two; the requests of all five rounds of each count together.
 5. The writes at scale (writes.py), three times each; the median counts.
 
 A load during which gunicorn replaced a worker (`max_requests`) is run again, up to twice.
@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from bench.report import DEEP_PAGES  # noqa: E402
 from bench.servers import (  # noqa: E402
     WRK_SCRIPT,
+    Load,
     Quiet,
     Server,
     cpu_snapshot,
@@ -50,8 +51,7 @@ from bench.servers import (  # noqa: E402
 SMALL = 250  # commitments in the database that query counts are compared with
 EXPORTS = ("csv", "json", "xlsx")
 RUNS = 3  # downloads of each export, and runs of each write (writes.py): the median is the one that counts
-# Loads of pages compared with each other, alternating: the median p95 of each counts. A p95 of a few milliseconds
-# moves from one 3-second load to the next by as much as a cached page and its static copy differ.
+# Loads of pages compared with each other, alternating: the requests of every round of each count together.
 CACHED_ROUNDS = 5  # each cached page and its static copy
 DEEP_PAGE_ROUNDS = 3  # the first, middle and last page of a list
 RESTART_RERUNS = 2  # times a load is run again when a worker was replaced during it
@@ -186,7 +186,7 @@ class Loader:
         worker loads the whole app (about 1.5 s of CPU) beside the page being measured, on one of two cores."""
         result = until_no_restart(lambda: self.load_once(server, url, cookie, warm_rounds=5 if kind == "cached" else 2))
         print(f"  {kind:<8} {url[:72]:<72} {result}", flush=True)
-        return {"kind": kind, "page": page, "url": url, **result.to_dict()}
+        return {"kind": kind, "page": page, "url": url, "load": result}
 
     def load_once(self, server, url, cookie, warm_rounds):
         args = self.args
@@ -224,7 +224,7 @@ def uncached(load, server, listed, cookie):
         loads += alternated(load, server, targets, DEEP_PAGE_ROUNDS if len(group) > 1 else 1)
         for page in group:
             if page.admin_url not in admin:
-                admin[page.admin_url] = load(server, "admin", page.name, page.admin_url, cookie)
+                admin[page.admin_url] = alternated(load, server, [("admin", page.name, page.admin_url, cookie)], 1)[0]
             loads.append({**admin[page.admin_url], "page": page.name})
     exports = []
     for export_format in EXPORTS:
@@ -260,19 +260,27 @@ def cached(load, server, listed, static_urls):
 
 def alternated(load, server, targets, rounds):
     """Each target (kind, page, URL, cookie) loaded in `rounds` rounds, one after the other in each: compared
-    with each other, they are measured in the same stretch of time. Each is given by its round of median p95,
-    with every round's p95 beside it."""
+    with each other, they are measured in the same stretch of time. Each is given by all its rounds pooled."""
     found = [[] for _ in targets]
     for _ in range(rounds):
         for loads, target in zip(found, targets, strict=True):
             loads.append(load(server, *target))
-    return [median_round(loads) for loads in found]
+    return [pooled(loads) for loads in found]
 
 
-def median_round(rounds):
-    """The load of median p95 among `rounds`, with the p95 of each round in the order they ran."""
-    middle = sorted(rounds, key=lambda found: found["p95"])[len(rounds) // 2]
-    return {**middle, "p95_rounds": [found["p95"] for found in rounds]}
+def pooled(rounds):
+    """The rounds of one URL as one load, its p50 and p95 over the requests of every round, with the p95 of each
+    round in the order they ran. A p95 of a few milliseconds moves from one 3-second round to the next by as much
+    as a cached page and its static copy differ (the same static file: 2.6 to 6.0 ms in five rounds), so that
+    the round of median p95 of one URL and of another could be 1.9 times apart when the two were alike."""
+    first = rounds[0]
+    return {
+        "kind": first["kind"],
+        "page": first["page"],
+        "url": first["url"],
+        **Load.pooled([found["load"] for found in rounds]).to_dict(),
+        "p95_rounds": [found["load"].p95 for found in rounds],
+    }
 
 
 def main():

@@ -332,7 +332,7 @@ def report(meta, configs):
             "than on a quiet machine.",
             f"- Failed or non-200 responses during the loads: {errors}.",
             f"- Loads run again because a worker was replaced during them: {sum(x.get('reruns', 0) for x in loads)}; "
-            f"each cached page and static copy is the median p95 of {rounds_of(loads)} alternating rounds, and "
-            f"each list's first, middle and last page of {rounds_of(loads, 'uncached')}.",
+            f"each cached page and static copy is the p95 of all the requests of {rounds_of(loads)} alternating "
+            f"rounds, and each list's first, middle and last page of {rounds_of(loads, 'uncached')}.",
         ]
     return "\n".join(lines) + "\n"

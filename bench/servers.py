@@ -3,6 +3,7 @@ the workers' memory and the machine's CPU from /proc. No Django here: it runs in
 
 import contextlib
 import http.client
+import math
 import os
 import re
 import runpy
@@ -12,17 +13,25 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+# What wrk prints at the end of a load: its totals, then every latency seen (µs) with its count of requests, so
+# that the rounds of one URL can be pooled.
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %d %d %d %d\\n", summary.requests, summary.duration, summary.bytes,
-    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50), latency:percentile(95)))
+  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration, summary.bytes,
+    e.connect + e.read + e.write + e.timeout, e.status))
+  io.write("LATENCIES")
+  for i = 1, #latency do
+    io.write(string.format(" %d:%d", latency(i)))
+  end
+  io.write("\\n")
 end
 """
 
@@ -241,13 +250,39 @@ class Load:
     restarts: int = 0  # gunicorn workers replaced meanwhile (max_requests)
     rss_mb: float = 0.0  # the highest RSS of any one worker meanwhile
     reruns: int = 0  # earlier loads of the URL thrown away because a worker was replaced during them
+    latencies: Counter = field(default_factory=Counter, repr=False)  # requests by latency in µs; not kept
+
+    @classmethod
+    def timed(cls, requests, seconds, size, errors, latencies):
+        return cls(
+            requests, seconds, size, errors, percentile(latencies, 50), percentile(latencies, 95), latencies=latencies
+        )
+
+    @classmethod
+    def pooled(cls, loads):
+        """The loads of one URL as one: their p50 and p95 over all of their requests together, the worst CPU
+        share and memory of any, and the sum of the rest."""
+        load = cls.timed(
+            sum(load.requests for load in loads),
+            sum(load.seconds for load in loads),
+            sum(load.size for load in loads),
+            sum(load.errors for load in loads),
+            sum((load.latencies for load in loads), Counter()),
+        )
+        load.foreign = max(load.foreign for load in loads)
+        load.rss_mb = max(load.rss_mb for load in loads)
+        load.restarts = sum(load.restarts for load in loads)
+        load.reruns = sum(load.reruns for load in loads)
+        return load
 
     @property
     def rps(self):
         return self.requests / self.seconds if self.seconds else 0.0
 
     def to_dict(self):
-        return {**asdict(self), "rps": round(self.rps, 2)}
+        found = asdict(self)
+        del found["latencies"]
+        return {**found, "rps": round(self.rps, 2)}
 
     def __str__(self):
         rate = f"{self.rps:,.1f}" if self.rps < 10 else f"{self.rps:,.0f}"
@@ -272,11 +307,20 @@ def load_wrk(port, url, cookie, seconds, clients, script):
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{url}"], capture_output=True, text=True, timeout=seconds + 60
     ).stdout
-    match = re.search(r"^RESULT (.*)$", output, re.MULTILINE)
-    if not match:
+    return wrk_load(output, url)
+
+
+def wrk_load(output, url):
+    """The Load that WRK_SCRIPT printed at the end of wrk's output."""
+    found = re.search(r"^RESULT (.*)\nLATENCIES(.*)$", output, re.MULTILINE)
+    if not found:
         raise RuntimeError(f"wrk gave no result for {url}:\n{output}")
-    requests, duration_us, size, errors, non_2xx, p50, p95 = map(int, match.group(1).split())
-    return Load(requests, duration_us / 1e6, size, errors + non_2xx, p50 / 1000, p95 / 1000)
+    requests, duration_us, size, errors, non_2xx = map(int, found.group(1).split())
+    latencies = Counter()
+    for pair in found.group(2).split():
+        microseconds, count = map(int, pair.split(":"))
+        latencies[microseconds] += count
+    return Load.timed(requests, duration_us / 1e6, size, errors + non_2xx, latencies)
 
 
 def load_python(port, url, cookie, seconds, clients, at_least=1):
@@ -306,13 +350,18 @@ def load_python(port, url, cookie, seconds, clients, at_least=1):
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 180)
-    latencies.sort()
-
-    def percentile(p):
-        return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] if latencies else 0.0
-
     duration = time.monotonic() - started
-    return Load(len(latencies), duration, sizes[0], errors[0], percentile(50), percentile(95))
+    return Load.timed(len(latencies), duration, sizes[0], errors[0], Counter(round(ms * 1000) for ms in latencies))
+
+
+def percentile(latencies, p):
+    """The latency (ms) within which p% of the requests were answered, of requests counted by latency in µs."""
+    rank, seen = math.ceil(sum(latencies.values()) * p / 100), 0
+    for microseconds in sorted(latencies):
+        seen += latencies[microseconds]
+        if seen >= rank:
+            return microseconds / 1000
+    return 0.0
 
 
 # --------------------------------------------------------------------------------------------------------------------

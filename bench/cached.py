@@ -11,6 +11,7 @@ Prints each page's cached and static p95 (ms), their ratio and every round's p95
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -61,6 +62,7 @@ def bodies_of(listed):
 
 def main():
     args = parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops the server
     args.logs.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tracker-cached-") as tmp:
         tmp = Path(tmp)

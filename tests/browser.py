@@ -77,15 +77,20 @@ def in_own_thread(function, *args, timeout=120):
     return outcome.get("result")
 
 
-def shot(page, name):
+def shot(page, name, attempts=4):
     """A full-page screenshot, kept as a CI artifact. Chromium now and then refuses one ("Unable to capture
-    screenshot") while the other test worker keeps the machine busy; the page is there, so it is asked once more
-    rather than failing a test whose assertions do not read the picture."""
+    screenshot") while the other test worker keeps the machine busy, sometimes several times in a row; the page
+    is there, so it is asked again after a growing pause, and at last for the visible part only, rather than
+    failing a test whose assertions do not read the picture. Any other error, or a refusal of the last, visible
+    part too, fails the test."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = str(SCREENSHOTS / f"{name}.png")
-    try:
-        page.screenshot(path=path, full_page=True)
-    except PlaywrightError as error:
-        if "Unable to capture screenshot" not in str(error):
-            raise
-        page.screenshot(path=path, full_page=True)
+    for attempt in range(attempts - 1):
+        try:
+            page.screenshot(path=path, full_page=True)
+            return
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error):
+                raise
+            page.wait_for_timeout(250 * (attempt + 1))
+    page.screenshot(path=path)

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import Loader, cached, environment  # noqa: E402
+from bench.measure import Loader, cached, set_up_django  # noqa: E402
 from bench.report import GOAL_STATIC_RATIO  # noqa: E402
 from bench.servers import WRK_SCRIPT, Server  # noqa: E402
 
@@ -66,10 +66,7 @@ def main():
     args.logs.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tracker-cached-") as tmp:
         tmp = Path(tmp)
-        os.environ.update(environment(os.environ["DATABASE_URL"], tmp / "static"))
-        import django
-
-        django.setup()
+        set_up_django(os.environ["DATABASE_URL"], tmp / "static")
         from django.core.management import call_command
 
         from bench.pages import write_static_copies

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import environment  # noqa: E402
+from bench.measure import set_up_django  # noqa: E402
 
 
 def parse_args():
@@ -60,10 +60,7 @@ def main():
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="tracker-hits-") as tmp:
         # The settings a benchmark server runs with (bench/measure.py), with the page cache on.
-        os.environ.update(environment(os.environ["DATABASE_URL"], Path(tmp) / "static"), PUBLIC_PAGE_CACHE="true")
-        import django
-
-        django.setup()
+        set_up_django(os.environ["DATABASE_URL"], Path(tmp) / "static", PUBLIC_PAGE_CACHE="true")
         measure(args)
 
 

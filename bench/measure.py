@@ -136,6 +136,15 @@ def environment(url, static_root):
     }
 
 
+def set_up_django(url, static_root, **overrides):
+    """Django set up in this process with the settings of a benchmark server (`environment`), changed by
+    `overrides`, so that what the process measures in-process is what the servers run."""
+    os.environ.update(environment(url, static_root), **overrides)
+    import django
+
+    django.setup()
+
+
 def prepare(args):
     """Both databases ready and surveyed: (found so far, page bodies by name, staff session cookie, pages)."""
     from bench.pages import pages, prepare_database, superuser, survey, use_database
@@ -289,10 +298,7 @@ def main():
     args.logs.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
         tmp = Path(tmp)
-        os.environ.update(environment(args.url, tmp / "static"))
-        import django
-
-        django.setup()
+        set_up_django(args.url, tmp / "static")
         from django.core.management import call_command
 
         from bench.pages import superuser, write_static_copies

@@ -4,7 +4,7 @@
 
 Each configuration, SQLite and PostgreSQL at 20,000 and at 100,000 commitments by default, is measured by
 bench/measure.py in a process of its own (Django is set up once per database), and the report compares
-them side by side: bench/results/latest.md, with the raw numbers in bench/results/<date>.json.
+them side by side: bench/results/<date>.md (and latest.md), with the raw numbers in bench/results/<date>.json.
 
 All traffic goes to 127.0.0.1; every server started is stopped at the end, also after an error.
 """
@@ -137,10 +137,11 @@ def main():
     }
     text = report(meta, configs)
     (RESULTS / f"{stamp}.json").write_text(json.dumps({"meta": meta, "configurations": configs}, indent=1))
-    (RESULTS / "latest.md").write_text(text)
+    for name in (f"{stamp}.md", "latest.md"):  # each run's report kept beside its numbers; latest.md the newest
+        (RESULTS / name).write_text(text)
     print()
     print(text)
-    print(f"Written to {RESULTS / 'latest.md'} and {RESULTS / f'{stamp}.json'}")
+    print(f"Written to {RESULTS / 'latest.md'}, {RESULTS / f'{stamp}.md'} and {RESULTS / f'{stamp}.json'}")
 
 
 if __name__ == "__main__":

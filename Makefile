@@ -47,7 +47,7 @@ audit: install-dev
 	$(BIN)/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --disable-pip --no-deps
 
 # Public pages, staff lists, exports and writes at scale on SQLite and on PostgreSQL (127.0.0.1:5432), at 20,000 and
-# 100,000 commitments, against the goals of bench/README.md; about 40 minutes, seeding included.
+# 100,000 commitments, against the goals of bench/README.md; about 90 minutes, seeding included.
 bench: install-dev
 	$(BIN)/python bench/run.py
 

@@ -18,6 +18,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+# Full-page screenshots asked for before `shot` settles for the visible part.
+FULL_PAGE_TRIES = 3
 
 
 def require_chromium():
@@ -77,7 +79,7 @@ def in_own_thread(function, *args, timeout=120):
     return outcome.get("result")
 
 
-def shot(page, name, attempts=4):
+def shot(page, name):
     """A full-page screenshot, kept as a CI artifact. Chromium now and then refuses one ("Unable to capture
     screenshot") while the other test worker keeps the machine busy, sometimes several times in a row; the page
     is there, so it is asked again after a growing pause, and at last for the visible part only, rather than
@@ -85,7 +87,7 @@ def shot(page, name, attempts=4):
     part too, fails the test."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = str(SCREENSHOTS / f"{name}.png")
-    for attempt in range(attempts - 1):
+    for attempt in range(FULL_PAGE_TRIES):
         try:
             page.screenshot(path=path, full_page=True)
             return

@@ -46,6 +46,15 @@ def start(job, resource_class, import_format):
 
 
 def run(job_pk, resource_class, import_format):
+    """The thread's work. Its database connection is its own, so it is closed here whatever happens: left
+    open, a daemon thread's connection would outlive the job."""
+    try:
+        import_file(job_pk, resource_class, import_format)
+    finally:
+        connection.close()
+
+
+def import_file(job_pk, resource_class, import_format):
     job = ImportJob.objects.select_related("user").get(pk=job_pk)
     try:
         dataset = import_format.create_dataset(bytes(job.data))
@@ -71,7 +80,6 @@ def run(job_pk, resource_class, import_format):
     job.finished = timezone.now()
     job.save(update_fields=["totals", "problems", "state", "finished"])
     cache.delete(progress_key(job.pk))
-    connection.close()
 
 
 def problems_of(result, most=200):

@@ -104,3 +104,16 @@ def test_a_small_file_is_still_previewed_in_the_request(editor_client):
     response = upload(editor_client, milestones_csv(5))
     assert response.status_code == 200 and response.context["confirm_form"] is not None
     assert not ImportJob.objects.exists()
+
+
+def test_a_job_that_fails_before_its_end_still_closes_its_connection(editor_client, monkeypatch):
+    from django.db import connection
+
+    from commitments import import_jobs
+
+    # SQLite's test database lives in memory and ignores close(), so the call itself is what is counted.
+    closed = []
+    monkeypatch.setattr(connection, "close", lambda: closed.append(True))
+    with pytest.raises(ImportJob.DoesNotExist):
+        import_jobs.run(0, None, None)  # no such job: the thread fails before any import
+    assert closed == [True]
